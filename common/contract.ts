@@ -1,0 +1,204 @@
+// The contract: every call the UI (and the CLI) may make of main, declared once with
+// runtime-validated input and output schemas, plus the events main pushes. The Electron
+// preload/IPC bridge, the browser host's HTTP routes and the CLI are all built from this
+// table; no shell hand-writes a method name twice.
+
+import { z } from 'zod';
+import { ReferenceData } from './doctypes';
+import { LOCALES } from './i18n';
+
+const Id = z.number().int().positive();
+const Nip = z.string().regex(/^\d{18}$/);
+const Page = { limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0) };
+
+/** A file the call should read: a path on the machine main runs on, or a browser upload. */
+export const FileRef = z.union([
+  z.object({ path: z.string().min(1) }).strict(),
+  z.object({ stagedId: z.string().regex(/^[a-f0-9]{32}$/), name: z.string().min(1).max(255) }).strict(),
+]);
+export type FileRef = z.infer<typeof FileRef>;
+
+export const DOCUMENT_STATES = ['draft', 'ready'] as const;
+export const DocumentState = z.enum(DOCUMENT_STATES);
+export type DocumentState = z.infer<typeof DocumentState>;
+
+export const Employee = z.object({
+  nip: z.string(),
+  kind: z.enum(['pns', 'pppk']),
+  nama: z.string(),
+  tempatLahir: z.string().nullable(),
+  tanggalLahir: z.string().nullable(),
+  golongan: z.string().nullable(),
+  jabatan: z.string().nullable(),
+  unitKerja: z.string().nullable(),
+  kedudukanHukum: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type Employee = z.infer<typeof Employee>;
+
+export const DocumentSummary = z.object({
+  id: Id,
+  originalName: z.string(),
+  size: z.number().int(),
+  pageCount: z.number().int(),
+  sourceKind: z.enum(['pdf', 'jpeg', 'png', 'tiff']),
+  nip: z.string().nullable(),
+  nama: z.string().nullable(),
+  typeCode: z.string().nullable(),
+  nomor: z.string().nullable(),
+  tanggal: z.string().nullable(),
+  state: DocumentState,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type DocumentSummary = z.infer<typeof DocumentSummary>;
+
+export const DocumentDetail = DocumentSummary.extend({
+  sha256: z.string(),
+  sourceSha256: z.string(),
+  fields: z.record(z.string(), z.string()),
+  notes: z.string(),
+  /** What the import guessed from the file name, to pre-fill the labelling form. */
+  guess: z.object({ nip: z.string().nullable(), typeCode: z.string().nullable() }),
+  hasThumbnail: z.boolean(),
+});
+export type DocumentDetail = z.infer<typeof DocumentDetail>;
+
+export const ImportFailureCode = z.enum([
+  'empty',
+  'too_large',
+  'unreadable',
+  'not_pdf',
+  'unsupported',
+  'corrupt',
+  'truncated',
+  'encrypted',
+  'bad_image',
+  'not_a_file',
+  'staged_missing',
+]);
+export type ImportFailureCode = z.infer<typeof ImportFailureCode>;
+
+export const ImportReport = z.object({
+  imported: z.array(z.object({ name: z.string(), documentId: Id, pageCount: z.number().int(), guess: z.object({ nip: z.string().nullable(), typeCode: z.string().nullable() }) })),
+  duplicates: z.array(z.object({ name: z.string(), existingId: Id, existingName: z.string(), message: z.string() })),
+  failed: z.array(z.object({ name: z.string(), code: ImportFailureCode, message: z.string() })),
+});
+export type ImportReport = z.infer<typeof ImportReport>;
+
+export const EmployeeImportReport = z.object({
+  inserted: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  rejected: z.array(z.object({ row: z.number().int(), nip: z.string().nullable(), message: z.string() })),
+});
+export type EmployeeImportReport = z.infer<typeof EmployeeImportReport>;
+
+export const SearchHit = DocumentSummary.extend({ unitKerja: z.string().nullable() });
+export type SearchHit = z.infer<typeof SearchHit>;
+
+export const Settings = z.object({
+  locale: z.enum(LOCALES),
+  maxFileBytes: z.number().int().min(1024).max(2 * 1024 * 1024 * 1024),
+});
+export type Settings = z.infer<typeof Settings>;
+
+export const VerifyReport = z.object({
+  ok: z.boolean(),
+  documents: z.number().int(),
+  blobs: z.number().int(),
+  /** Blob files no document points at (left by a crash between write and commit): harmless. */
+  orphans: z.number().int(),
+  problems: z.array(z.object({ kind: z.enum(['integrity', 'blob_missing', 'blob_mismatch']), documentId: Id.nullable(), message: z.string() })),
+});
+export type VerifyReport = z.infer<typeof VerifyReport>;
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+export const contract = {
+  'app.info': method(
+    z.object({}).strict(),
+    z.object({ version: z.string(), dataDir: z.string(), host: z.enum(['electron', 'web', 'cli']), settings: Settings }),
+  ),
+  'settings.update': method(Settings.partial().strict(), Settings),
+  'reference.get': method(z.object({}).strict(), ReferenceData),
+
+  'employees.import': method(z.object({ file: FileRef }).strict(), EmployeeImportReport),
+  'employees.search': method(
+    z.object({ text: z.string().max(200).default(''), unitKerja: z.string().optional(), ...Page }).strict(),
+    z.object({ items: z.array(Employee), total: z.number().int() }),
+  ),
+  'employees.get': method(
+    z.object({ nip: Nip }).strict(),
+    z.object({ employee: Employee, documents: z.array(DocumentSummary) }),
+  ),
+  'employees.units': method(z.object({}).strict(), z.array(z.string())),
+
+  'capture.import': method(
+    z.object({ files: z.array(FileRef).min(1).max(10000), nip: Nip.optional(), typeCode: z.string().optional() }).strict(),
+    ImportReport,
+  ),
+
+  'documents.get': method(z.object({ id: Id }).strict(), DocumentDetail),
+  'documents.list': method(
+    z.object({ nip: Nip.optional(), state: DocumentState.optional(), typeCode: z.string().optional(), ...Page }).strict(),
+    z.object({ items: z.array(DocumentSummary), total: z.number().int() }),
+  ),
+  'documents.label': method(
+    z
+      .object({
+        id: Id,
+        nip: z.string().max(40),
+        typeCode: z.string().max(40),
+        fields: z.record(z.string().max(40), z.string().max(500)),
+        notes: z.string().max(2000).default(''),
+      })
+      .strict(),
+    DocumentDetail,
+  ),
+
+  'search.query': method(
+    z
+      .object({
+        text: z.string().max(200),
+        typeCode: z.string().optional(),
+        state: DocumentState.optional(),
+        unitKerja: z.string().optional(),
+        ...Page,
+      })
+      .strict(),
+    z.object({ items: z.array(SearchHit), total: z.number().int(), totalCapped: z.boolean() }),
+  ),
+
+  'maintenance.verify': method(z.object({}).strict(), VerifyReport),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(contract, name);
+}
+
+/** Events main pushes to every connected UI. */
+export const events = {
+  'capture.onDidProgress': z.object({
+    batchId: z.string(),
+    done: z.number().int(),
+    total: z.number().int(),
+    bytesDone: z.number(),
+    bytesTotal: z.number(),
+    current: z.string().nullable(),
+  }),
+  'documents.onDidChange': z.object({ ids: z.array(Id) }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
