@@ -1,0 +1,179 @@
+// The `lemari` command: batch work for administrators and OS schedulers, through the
+// same contract as the UI (main/api.ts). Every command takes --data-dir and --json; with
+// --json it prints one JSON document on stdout; errors go to stderr with a non-zero exit.
+
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ImportReport, MethodName, MethodOutput } from '../../common/contract';
+import type { Result } from '../../common/errors';
+import { LOCALES, t, type Locale } from '../../common/i18n';
+import { openProfile, type Profile } from '../profile';
+import { findResourcesDir } from '../infra/reference';
+import { ConfSettingsStore, defaultDataDir, resolveDataDir } from '../infra/settings';
+import packageJson from '../../package.json';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Record<string, string | undefined>;
+  isTty: boolean;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+const USAGE = `Penggunaan / usage: lemari <perintah> [opsi]
+
+  employees import FILE                 impor daftar pegawai (CSV/XLSX)
+  import PATH... [--nip NIP] [--type KODE]
+                                        impor berkas atau folder pindaian
+  documents list [--nip NIP] [--state draft|ready] [--limit N]
+  search QUERY [--type KODE] [--limit N]
+  verify                                periksa basis data dan setiap berkas isi
+
+Opsi umum / common options:
+  --data-dir DIR   profil (juga LEMARI_DATA_DIR; bawaan: folder data pengguna OS)
+  --json           cetak satu dokumen JSON di stdout
+  --lang id|en     bahasa keluaran
+`;
+
+class UsageError extends Error {}
+
+function unwrap<M extends MethodName>(result: Result<unknown>): MethodOutput<M> {
+  if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code });
+  return result.value as MethodOutput<M>;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        lang: { type: 'string' },
+        nip: { type: 'string' },
+        type: { type: 'string' },
+        state: { type: 'string' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help || positionals.length === 0) {
+    (values.help ? io.stdout : io.stderr)(USAGE);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  if (values.lang !== undefined && !LOCALES.includes(values.lang as Locale)) {
+    io.stderr(`--lang: id | en\n`);
+    return EXIT.usage;
+  }
+
+  const dataDir = resolve(resolveDataDir(values['data-dir'], io.env, () => defaultDataDir(process.platform, io.env, homedir())));
+  const store = new ConfSettingsStore(dataDir);
+  // --lang changes this run's language only, not the profile's setting.
+  const settings = values.lang ? { get: () => ({ ...store.get(), locale: values.lang as Locale }), set: store.set.bind(store) } : store;
+  const locale = settings.get().locale;
+  let profile: Profile | undefined;
+  try {
+    profile = await openProfile({
+      dataDir,
+      host: 'cli',
+      resourcesDir: findResourcesDir(import.meta.dirname),
+      settings,
+      version: packageJson.version,
+      logger: { error: (message, detail) => io.stderr(`${message}${detail ? `: ${String(detail)}` : ''}\n`), info: () => {} },
+    });
+    const context = { actor: { id: io.env.LEMARI_USER ?? 'cli' } };
+    const call = async <M extends MethodName>(method: M, input: unknown) => unwrap<M>(await profile!.api.call(method, input, context));
+    const print = (json: unknown, human: () => string) => io.stdout(values.json ? `${JSON.stringify(json, null, 2)}\n` : human());
+    const limit = values.limit ? Number(values.limit) : undefined;
+    const [group, verb, ...rest] = positionals;
+
+    if (group === 'employees' && verb === 'import' && rest.length === 1) {
+      const report = await call('employees.import', { file: { path: resolve(rest[0]) } });
+      print(report, () =>
+        [
+          `${report.inserted} baru, ${report.updated} diperbarui, ${report.unchanged} tetap, ${report.rejected.length} ditolak`,
+          ...report.rejected.map((r) => `  ${r.message}`),
+          '',
+        ].join('\n'),
+      );
+      return report.rejected.length > 0 ? EXIT.failed : EXIT.ok;
+    }
+
+    if (group === 'import' && positionals.length >= 2) {
+      const files = positionals.slice(1).map((path) => ({ path: resolve(path) }));
+      const unsubscribe = io.isTty && !values.json ? profile.events.subscribe((name, payload) => {
+        if (name !== 'capture.onDidProgress') return;
+        const p = payload as { done: number; total: number; current: string | null };
+        io.stderr(`\r${p.done}/${p.total} ${p.current ?? ''}`.slice(0, 100).padEnd(100));
+      }) : () => {};
+      const report = await call('capture.import', { files, nip: values.nip, typeCode: values.type });
+      unsubscribe();
+      if (io.isTty && !values.json) io.stderr('\n');
+      print(report, () => humanImport(report));
+      return report.failed.length > 0 ? EXIT.failed : EXIT.ok;
+    }
+
+    if (group === 'documents' && verb === 'list' && rest.length === 0) {
+      const result = await call('documents.list', { nip: values.nip, state: values.state, typeCode: values.type, limit: limit ?? 500 });
+      print(result, () =>
+        [
+          ...result.items.map((d) => [`#${d.id}`, d.state, d.nip ?? '-', d.typeCode ?? '-', d.nomor ?? '', d.originalName].join('\t')),
+          `${result.items.length}/${result.total}`,
+          '',
+        ].join('\n'),
+      );
+      return EXIT.ok;
+    }
+
+    if (group === 'search' && positionals.length >= 2) {
+      const result = await call('search.query', { text: positionals.slice(1).join(' '), typeCode: values.type, limit: limit ?? 50 });
+      print(result, () =>
+        [
+          ...result.items.map((d) => [`#${d.id}`, d.nip ?? '-', d.nama ?? '', d.typeCode ?? '-', d.nomor ?? '', d.originalName].join('\t')),
+          `${result.items.length}/${result.totalCapped ? `${result.total}+` : result.total}`,
+          '',
+        ].join('\n'),
+      );
+      return EXIT.ok;
+    }
+
+    if (group === 'verify' && verb === undefined) {
+      const report = await call('maintenance.verify', {});
+      print(report, () =>
+        report.ok
+          ? `${t(locale, 'verify.ok', { documents: report.documents, blobs: report.blobs })}\n`
+          : `${report.problems.map((p) => p.message).join('\n')}\n`,
+      );
+      return report.ok ? EXIT.ok : EXIT.failed;
+    }
+
+    throw new UsageError(positionals.join(' '));
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr(`Perintah tidak dikenal / unknown command: ${error.message}\n\n${USAGE}`);
+      return EXIT.usage;
+    }
+    const message = (error as Error).message;
+    io.stderr(values.json ? `${JSON.stringify({ ok: false, error: { code: (error as { code?: string }).code ?? 'internal', message } })}\n` : `${message}\n`);
+    return EXIT.failed;
+  } finally {
+    await profile?.close();
+  }
+}
+
+function humanImport(report: ImportReport): string {
+  const lines = [`${report.imported.length} diimpor, ${report.duplicates.length} duplikat, ${report.failed.length} gagal`];
+  for (const item of report.imported) lines.push(`  + #${item.documentId} ${item.name} (${item.pageCount} hlm)${item.guess.nip ? ` NIP ${item.guess.nip}` : ''}${item.guess.typeCode ? ` ${item.guess.typeCode}` : ''}`);
+  for (const item of report.duplicates) lines.push(`  = ${item.name}: ${item.message}`);
+  for (const item of report.failed) lines.push(`  ! ${item.name}: ${item.message}`);
+  return `${lines.join('\n')}\n`;
+}
