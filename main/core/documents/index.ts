@@ -66,9 +66,18 @@ export function createDocuments(deps: DocumentsDeps) {
     list(input: { nip?: string; state?: DocumentState; typeCode?: string; limit: number; offset: number }): { items: DocumentSummary[]; total: number } {
       const where: string[] = [];
       const params: unknown[] = [];
-      if (input.nip) (where.push('d.nip = ?'), params.push(input.nip));
-      if (input.state) (where.push('d.state = ?'), params.push(input.state));
-      if (input.typeCode) (where.push('d.type_code = ?'), params.push(input.typeCode));
+      if (input.nip) {
+        where.push('d.nip = ?');
+        params.push(input.nip);
+      }
+      if (input.state) {
+        where.push('d.state = ?');
+        params.push(input.state);
+      }
+      if (input.typeCode) {
+        where.push('d.type_code = ?');
+        params.push(input.typeCode);
+      }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       // Oldest first: the labelling loop works through an import in the order it came in.
       const rows = db

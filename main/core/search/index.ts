@@ -15,7 +15,7 @@ export const TOTAL_CAP = 1000;
  */
 export function ftsQuery(text: string): string | null {
   const trimmed = text.trim();
-  const asNip = trimmed.replace(/[\s.\-]/g, '');
+  const asNip = trimmed.replace(/[\s.-]/g, '');
   if (/^\d{8,18}$/.test(asNip)) return `"${asNip}"*`;
   const words = trimmed.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   if (words.length === 0) return null;
@@ -41,9 +41,18 @@ export function buildSearch(input: SearchInput): { sql: string; countSql: string
     where.push('documents_fts MATCH ?');
     params.push(match);
   }
-  if (input.typeCode) (where.push('d.type_code = ?'), params.push(input.typeCode));
-  if (input.state) (where.push('d.state = ?'), params.push(input.state));
-  if (input.unitKerja) (where.push('e.unit_kerja = ?'), params.push(input.unitKerja));
+  if (input.typeCode) {
+    where.push('d.type_code = ?');
+    params.push(input.typeCode);
+  }
+  if (input.state) {
+    where.push('d.state = ?');
+    params.push(input.state);
+  }
+  if (input.unitKerja) {
+    where.push('e.unit_kerja = ?');
+    params.push(input.unitKerja);
+  }
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const order = match ? 'ORDER BY f.rank' : 'ORDER BY d.id DESC';
   return {
