@@ -83,7 +83,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const employees = createEmployees({ db, clock, translate, reference: referenceOf, readTable });
   const documents = createDocuments({ db, blobs, clock, translate, reference: referenceOf, locale: () => settings.get().locale });
   const search = createSearch({ db });
-  const capture = createCapture({ db, blobs, clock, translate, events, reference: referenceOf, maxFileBytes: () => settings.get().maxFileBytes, logger });
+  const capture = createCapture({ db, blobs, clock, translate, events, reference: referenceOf, maxFileBytes: () => settings.get().maxFileBytes, logger, locale: () => settings.get().locale });
   const maintenance = createMaintenance({ db, blobs, translate });
 
   function resolveFile(ref: FileRef): { path: string; name: string; stagedId?: string } {
@@ -132,7 +132,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     thumbnail: (id) => capture.thumbnail(id),
     idle: () => capture.idle(),
     async close() {
-      await capture.idle();
+      // Waiting thumbnails are dropped (they render when first asked for); the current one finishes.
+      await capture.close();
       db.close();
     },
   };

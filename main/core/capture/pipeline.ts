@@ -1,0 +1,235 @@
+// The import pipeline: each file is read, recognised by its bytes, checked (every PDF page
+// opens; images decode), turned into the PDF the archive keeps, written to the blob store
+// and only then committed to SQLite with its audit entry. A crash between the two leaves
+// an orphan blob (harmless, counted by verify), never a row without its bytes.
+
+import { randomUUID } from 'node:crypto';
+import type { ImportReport } from '../../../common/contract';
+import { todayOf } from '../../../common/dates';
+import { AppError } from '../../../common/errors';
+import { guessFromFileName } from '../../../common/filename-guess';
+import { formatBytes, type MessageKey, type MessageParams } from '../../../common/i18n';
+import { checkAnyNip, normalizeNip } from '../../../common/nip';
+import { sha256Hex } from '../../infra/blobs';
+import { ImageProblem, imagesToPdf } from '../../infra/images';
+import { inspectPdf, PdfProblem, type ProblemReason } from '../../infra/pdf';
+import { expandInputs, readRegularFile, type FileFailure, type PendingFile } from './files';
+import { hasPdfExtension, sniffKind, type SourceKind } from './sniff';
+import type { Thumbnails } from './thumbnails';
+import type { CaptureDeps, ImportFile, ImportOptions } from './types';
+
+type Failure = ImportReport['failed'][number];
+type Outcome =
+  | { kind: 'imported'; entry: ImportReport['imported'][number] }
+  | { kind: 'duplicate'; entry: ImportReport['duplicates'][number] }
+  | { kind: 'failed'; entry: Failure };
+
+interface Prepared {
+  pdf: Uint8Array;
+  pageCount: number;
+}
+
+interface DocumentRow {
+  sha256: string;
+  sourceSha256: string;
+  originalName: string;
+  size: number;
+  sourceSize: number;
+  pageCount: number;
+  sourceKind: SourceKind;
+  nip: string | null;
+  typeCode: string | null;
+  guessNip: string | null;
+  guessType: string | null;
+  at: string;
+  actor: string;
+}
+
+export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
+  const { db, blobs, clock, translate, events, logger } = deps;
+  const locale = deps.locale ?? (() => 'id' as const);
+
+  const findExisting = db.prepare<[string, string], { id: number; original_name: string }>(
+    'SELECT id, original_name FROM documents WHERE source_sha256 = ? OR sha256 = ? ORDER BY id LIMIT 1',
+  );
+  const insertDocument = db.prepare(
+    `INSERT INTO documents (sha256, source_sha256, original_name, size, source_size, page_count, source_kind,
+       nip, type_code, guess_nip, guess_type, state, created_at, updated_at)
+     VALUES (@sha256, @sourceSha256, @originalName, @size, @sourceSize, @pageCount, @sourceKind,
+       @nip, @typeCode, @guessNip, @guessType, 'draft', @at, @at)`,
+  );
+  const insertAudit = db.prepare(
+    `INSERT INTO audit_log (at, actor, action, document_id, nip, detail) VALUES (?, ?, 'document.imported', ?, ?, ?)`,
+  );
+  const commit = db.transaction((row: DocumentRow): number => {
+    const id = Number(insertDocument.run(row).lastInsertRowid);
+    insertAudit.run(row.at, row.actor, id, row.nip, JSON.stringify({ name: row.originalName, sha256: row.sha256 }));
+    return id;
+  });
+
+  function reasonText(reason: ProblemReason | { key: MessageKey; params?: MessageParams }): string {
+    return 'text' in reason ? reason.text : translate(reason.key, reason.params);
+  }
+
+  function fileFailure(name: string, failure: FileFailure, maxBytes: number): Failure {
+    switch (failure.code) {
+      case 'unreadable':
+        return { name, code: 'unreadable', message: translate('import.unreadable', { reason: reasonText(failure.reason) }) };
+      case 'too_large':
+        return {
+          name,
+          code: 'too_large',
+          message: translate('import.too_large', { size: formatBytes(failure.size, locale()), max: formatBytes(maxBytes, locale()) }),
+        };
+      default:
+        return { name, code: failure.code, message: translate(`import.${failure.code}`) };
+    }
+  }
+
+  function problemFailure(name: string, error: unknown, kind: SourceKind): Failure {
+    if (error instanceof PdfProblem) {
+      const message =
+        error.code === 'corrupt'
+          ? translate('import.corrupt', { reason: error.reason ? reasonText(error.reason) : error.message })
+          : translate(`import.${error.code}`);
+      return { name, code: error.code, message };
+    }
+    if (error instanceof ImageProblem) return { name, code: 'bad_image', message: translate('import.bad_image', { reason: reasonText(error.reason) }) };
+    // A library tripping over odd bytes is still the file's fault; the log keeps the stack.
+    logger.error(`unexpected failure reading ${kind} ${JSON.stringify(name)}`, error);
+    const reason = error instanceof Error ? error.message : String(error);
+    return kind === 'pdf'
+      ? { name, code: 'corrupt', message: translate('import.corrupt', { reason }) }
+      : { name, code: 'bad_image', message: translate('import.bad_image', { reason }) };
+  }
+
+  function duplicateOf(name: string, existing: { id: number; original_name: string }): Outcome {
+    return {
+      kind: 'duplicate',
+      entry: { name, existingId: existing.id, existingName: existing.original_name, message: translate('import.duplicate', { id: existing.id, name: existing.original_name }) },
+    };
+  }
+
+  async function prepare(kind: SourceKind, bytes: Uint8Array): Promise<Prepared> {
+    if (kind === 'pdf') {
+      const { pageCount } = await inspectPdf(bytes);
+      // Stored as it came: the bytes the agency scanned are the archival record.
+      return { pdf: bytes, pageCount };
+    }
+    return imagesToPdf(kind, bytes);
+  }
+
+  function checkOptions(options: ImportOptions): { nip: string | null; typeCode: string | null } {
+    let nip: string | null = null;
+    if (options.nip !== undefined && options.nip !== '') {
+      const check = checkAnyNip(normalizeNip(options.nip), todayOf(clock.now()));
+      if (!check.ok) {
+        const { reason, ...params } = check.problem;
+        throw new AppError('invalid_input', translate(`nip.${reason}`, params));
+      }
+      nip = check.nip;
+    }
+    let typeCode: string | null = null;
+    if (options.typeCode !== undefined && options.typeCode !== '') {
+      if (!deps.reference().documentTypes.some((type) => type.code === options.typeCode)) {
+        throw new AppError('invalid_input', translate('documents.unknown_type', { code: options.typeCode }));
+      }
+      typeCode = options.typeCode;
+    }
+    return { nip, typeCode };
+  }
+
+  async function importOne(file: PendingFile, label: { nip: string | null; typeCode: string | null }, actor: string, maxBytes: number): Promise<Outcome> {
+    const { name } = file;
+    if (file.failure) return { kind: 'failed', entry: fileFailure(name, file.failure, maxBytes) };
+    const read = await readRegularFile(file.path, maxBytes);
+    if ('failure' in read) return { kind: 'failed', entry: fileFailure(name, read.failure, maxBytes) };
+    const { bytes } = read;
+
+    const kind = sniffKind(bytes);
+    if (kind !== 'pdf' && hasPdfExtension(file.baseName)) return { kind: 'failed', entry: { name, code: 'not_pdf', message: translate('import.not_pdf') } };
+    if (!kind) return { kind: 'failed', entry: { name, code: 'unsupported', message: translate('import.unsupported') } };
+
+    const sourceSha256 = sha256Hex(bytes);
+    const known = findExisting.get(sourceSha256, sourceSha256);
+    if (known) return duplicateOf(name, known);
+
+    let prepared: Prepared;
+    try {
+      prepared = await prepare(kind, bytes);
+    } catch (error) {
+      return { kind: 'failed', entry: problemFailure(name, error, kind) };
+    }
+    const sha256 = kind === 'pdf' ? sourceSha256 : sha256Hex(prepared.pdf);
+    if (sha256 !== sourceSha256) {
+      const same = findExisting.get(sha256, sha256);
+      if (same) return duplicateOf(name, same);
+    }
+
+    // Bytes first, durable on disk; the row that points at them second.
+    await blobs.put(prepared.pdf);
+    const guess = guessFromFileName(file.baseName, deps.reference().documentTypes, todayOf(clock.now()));
+    let documentId: number;
+    try {
+      documentId = commit({
+        sha256,
+        sourceSha256,
+        originalName: file.baseName,
+        size: prepared.pdf.byteLength,
+        sourceSize: bytes.byteLength,
+        pageCount: prepared.pageCount,
+        sourceKind: kind,
+        nip: label.nip,
+        typeCode: label.typeCode,
+        guessNip: guess.nip,
+        guessType: guess.typeCode,
+        at: clock.now().toISOString(),
+        actor,
+      });
+    } catch (error) {
+      // Another import (a second window) committed the same file between our check and now.
+      const raced = (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? findExisting.get(sourceSha256, sha256) : undefined;
+      if (raced) return duplicateOf(name, raced);
+      throw error;
+    }
+    thumbnails.enqueue(documentId);
+    return { kind: 'imported', entry: { name, documentId, pageCount: prepared.pageCount, guess } };
+  }
+
+  return async function importFiles(files: readonly ImportFile[], options: ImportOptions): Promise<ImportReport> {
+    const label = checkOptions(options);
+    const batchId = options.batchId ?? randomUUID();
+    const maxBytes = deps.maxFileBytes();
+    const report: ImportReport = { imported: [], duplicates: [], failed: [] };
+    const pending = await expandInputs(files);
+    const total = pending.length;
+    const bytesTotal = pending.reduce((sum, file) => sum + file.size, 0);
+    let bytesDone = 0;
+    let done = 0;
+    let current: string | null = null;
+    const progress = (next: string | null) => {
+      current = next;
+      events.emit('capture.onDidProgress', { batchId, done, total, bytesDone, bytesTotal, current });
+    };
+
+    try {
+      progress(pending[0]?.name ?? null);
+      for (const [index, file] of pending.entries()) {
+        // Checked between files only: a file half-way through finishes (or fails) whole.
+        if (options.signal?.aborted) break;
+        const outcome = await importOne(file, label, options.actor.id, maxBytes);
+        if (outcome.kind === 'imported') report.imported.push(outcome.entry);
+        else if (outcome.kind === 'duplicate') report.duplicates.push(outcome.entry);
+        else report.failed.push(outcome.entry);
+        done++;
+        bytesDone += file.size;
+        progress(pending[index + 1]?.name ?? null);
+      }
+    } finally {
+      if (current !== null) progress(null);
+      if (report.imported.length > 0) events.emit('documents.onDidChange', { ids: report.imported.map((entry) => entry.documentId) });
+    }
+    logger.info('import finished', { batchId, total, imported: report.imported.length, duplicates: report.duplicates.length, failed: report.failed.length });
+    return report;
+  };
+}

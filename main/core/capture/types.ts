@@ -1,0 +1,57 @@
+// The shapes capture is built from and hands out; the door (index.ts) re-exports them.
+
+import type { ImportReport } from '../../../common/contract';
+import type { ReferenceData } from '../../../common/doctypes';
+import type { Locale } from '../../../common/i18n';
+import type { FileBlobStore } from '../../infra/blobs';
+import type { Db } from '../../infra/db';
+import type { Actor, Clock, EventSink, Translate } from '../ports';
+
+export interface CaptureLogger {
+  error(message: string, detail?: unknown): void;
+  info(message: string, detail?: unknown): void;
+}
+
+export interface CaptureDeps {
+  db: Db;
+  blobs: FileBlobStore;
+  clock: Clock;
+  translate: Translate;
+  events: EventSink;
+  reference: () => ReferenceData;
+  /** Read per batch, so a changed setting applies to the next import. */
+  maxFileBytes: () => number;
+  logger: CaptureLogger;
+  /** The language sizes are written in ("1,5 MB"); Indonesian when not given. */
+  locale?: () => Locale;
+}
+
+export interface ImportFile {
+  path: string;
+  /** The name the clerk knows the file by (a browser upload's path is a staging id). */
+  name: string;
+}
+
+export interface ImportOptions {
+  /** Pre-fills the label of every imported document (a folder scanned for one employee). */
+  nip?: string;
+  typeCode?: string;
+  actor: Actor;
+  /** Tags this batch's progress events; a new id when not given. */
+  batchId?: string;
+  /** Stops the batch between two files; files already committed stay. */
+  signal?: AbortSignal;
+}
+
+export interface Capture {
+  importFiles(files: readonly ImportFile[], options: ImportOptions): Promise<ImportReport>;
+  /** Page-1 PNG of a document, rendered on demand if missing; null if it cannot be had. */
+  thumbnail(documentId: number): Promise<Buffer | null>;
+  /** Resolves when the background thumbnail queue is empty (tests, shutdown). */
+  idle(): Promise<void>;
+  /**
+   * For a quick shutdown: drops queued thumbnails (they render on demand later) and waits
+   * only for the one being rendered. Importing after close still works, without thumbnails.
+   */
+  close(): Promise<void>;
+}

@@ -1,0 +1,170 @@
+// PDF reading for the import pipeline, on pdf.js in plain Node: count and open every page
+// (so a damaged, cut-off or locked file is refused at the door, not when a verifier opens
+// it months later) and render page-1 thumbnails. Files are untrusted: pdf.js runs with no
+// eval and no scripting, and its "worker" is the in-process fake worker Node gets.
+
+import { createCanvas } from '@napi-rs/canvas';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import type { MessageKey, MessageParams } from '../../../common/i18n';
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type PdfDocument = Awaited<ReturnType<PdfJs['getDocument']>['promise']>;
+type RenderParams = Parameters<Awaited<ReturnType<PdfDocument['getPage']>>['render']>[0];
+
+export type PdfProblemCode = 'encrypted' | 'corrupt' | 'truncated';
+
+/** Why a problem happened, either as catalog text or (for errors we cannot name) raw detail. */
+export type ProblemReason = { key: MessageKey; params?: MessageParams } | { text: string };
+
+/** A PDF the import must refuse, with a stable code the caller turns into a message. */
+export class PdfProblem extends Error {
+  constructor(
+    readonly code: PdfProblemCode,
+    readonly reason: ProblemReason | null,
+    detail: string,
+  ) {
+    super(`${code}: ${detail}`);
+    this.name = 'PdfProblem';
+  }
+}
+
+export interface PdfInfo {
+  pageCount: number;
+}
+
+const EOF_WINDOW = 1024;
+/** Thumbnails of very tall pages (receipts, long scans) are capped at this height/width ratio. */
+const MAX_THUMBNAIL_RATIO = 4;
+
+let pdfjsPromise: Promise<PdfJs> | null = null;
+
+// Loaded on first use: pdf.js costs a few hundred milliseconds to import, which the CLI's
+// quick commands and app start should not pay.
+function pdfjs(): Promise<PdfJs> {
+  pdfjsPromise ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjsPromise;
+}
+
+let assetDirs: { standardFontDataUrl: string; wasmUrl: string; cMapUrl: string; iccUrl: string } | null = null;
+
+/**
+ * pdf.js reads fonts, wasm decoders (JPEG 2000, JBIG2), CMaps and ICC profiles from these
+ * folders with fs.readFile, so they must be plain paths (not file: URLs) ending in '/'.
+ * Forward slashes work for Windows paths too.
+ */
+function assets() {
+  if (!assetDirs) {
+    const root = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')).replaceAll('\\', '/');
+    assetDirs = {
+      standardFontDataUrl: `${root}/standard_fonts/`,
+      wasmUrl: `${root}/wasm/`,
+      cMapUrl: `${root}/cmaps/`,
+      iccUrl: `${root}/iccs/`,
+    };
+  }
+  return assetDirs;
+}
+
+async function open(bytes: Uint8Array): Promise<{ doc: PdfDocument; destroy: () => Promise<void> }> {
+  const lib = await pdfjs();
+  const task = lib.getDocument({
+    // A plain Uint8Array copy: pdf.js refuses Buffers and may transfer (detach) what it
+    // gets, and Buffer#slice would share memory rather than copy.
+    data: new Uint8Array(bytes),
+    ...assets(),
+    cMapPacked: true,
+    // pdf.js 6 has no eval path left (the option is gone from its worker); kept so a
+    // downgrade to a version that still has one cannot silently turn it back on.
+    ...({ isEvalSupported: false } as object),
+    enableXfa: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    verbosity: lib.VerbosityLevel.ERRORS,
+  });
+  try {
+    const doc = await task.promise;
+    return { doc, destroy: () => task.destroy() };
+  } catch (error) {
+    await task.destroy().catch(() => undefined);
+    throw error;
+  }
+}
+
+function hasEofMarker(bytes: Uint8Array): boolean {
+  const tail = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).subarray(Math.max(0, bytes.byteLength - EOF_WINDOW));
+  return tail.includes('%%EOF', 0, 'latin1');
+}
+
+/** A file with real PDF objects is a PDF that was cut off, not random bytes behind a header. */
+function hasPdfObjects(bytes: Uint8Array): boolean {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1 << 20)).toString('latin1');
+  return /\d+\s+\d+\s+obj\b/.test(head);
+}
+
+function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : '';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function openProblem(error: unknown, bytes: Uint8Array): PdfProblem {
+  const name = errorName(error);
+  if (name === 'PasswordException') return new PdfProblem('encrypted', null, errorMessage(error));
+  if (!hasEofMarker(bytes) && hasPdfObjects(bytes)) return new PdfProblem('truncated', null, errorMessage(error));
+  if (name === 'InvalidPDFException') return new PdfProblem('corrupt', { key: 'import.reason.pdf_structure' }, errorMessage(error));
+  return new PdfProblem('corrupt', { text: errorMessage(error) }, errorMessage(error));
+}
+
+/** Opens every page of a PDF; throws a PdfProblem for a file the archive should not take. */
+export async function inspectPdf(bytes: Uint8Array): Promise<PdfInfo> {
+  let opened;
+  try {
+    opened = await open(bytes);
+  } catch (error) {
+    throw openProblem(error, bytes);
+  }
+  try {
+    const pageCount = opened.doc.numPages;
+    if (pageCount < 1) throw new PdfProblem('corrupt', { key: 'import.reason.pdf_structure' }, 'no pages');
+    for (let number = 1; number <= pageCount; number++) {
+      try {
+        const page = await opened.doc.getPage(number);
+        page.cleanup();
+      } catch (error) {
+        throw new PdfProblem('truncated', null, `page ${number}: ${errorMessage(error)}`);
+      }
+    }
+    // pdf.js rebuilds a missing cross-reference table and opens what it finds; a file
+    // without its end marker has still lost its tail, and possibly pages with it.
+    if (!hasEofMarker(bytes)) throw new PdfProblem('truncated', null, 'no %%EOF in the last 1 KiB');
+    return { pageCount };
+  } finally {
+    await opened.destroy();
+  }
+}
+
+/** Renders page 1 as a PNG `widthPx` wide on a white background. */
+export async function renderThumbnail(bytes: Uint8Array, widthPx = 160): Promise<Buffer> {
+  let opened;
+  try {
+    opened = await open(bytes);
+  } catch (error) {
+    throw openProblem(error, bytes);
+  }
+  try {
+    const page = await opened.doc.getPage(1);
+    const natural = page.getViewport({ scale: 1 });
+    const scale = Math.min(widthPx / natural.width, (widthPx * MAX_THUMBNAIL_RATIO) / natural.height);
+    const viewport = page.getViewport({ scale });
+    const canvas = createCanvas(Math.max(1, Math.round(viewport.width)), Math.max(1, Math.round(viewport.height)));
+    // @napi-rs/canvas is the canvas pdf.js itself uses in Node; its types are not the DOM's.
+    await page.render({ canvas: canvas as unknown as RenderParams['canvas'], viewport, background: '#ffffff' }).promise;
+    page.cleanup();
+    return await canvas.encode('png');
+  } finally {
+    await opened.destroy();
+  }
+}
