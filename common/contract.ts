@@ -109,7 +109,8 @@ export const VerifyReport = z.object({
   blobs: z.number().int(),
   /** Blob files no document points at (left by a crash between write and commit): harmless. */
   orphans: z.number().int(),
-  problems: z.array(z.object({ kind: z.enum(['integrity', 'blob_missing', 'blob_mismatch']), documentId: Id.nullable(), message: z.string() })),
+  auditEntries: z.number().int(),
+  problems: z.array(z.object({ kind: z.enum(['integrity', 'blob_missing', 'blob_mismatch', 'audit_chain']), documentId: Id.nullable(), message: z.string() })),
 });
 export type VerifyReport = z.infer<typeof VerifyReport>;
 

@@ -9,6 +9,7 @@ import type { FileRef } from '../common/contract';
 import { t, type MessageKey, type MessageParams } from '../common/i18n';
 import { AppError } from '../common/errors';
 import { createApi, type Api, type Handlers, type Logger } from './api';
+import { createAuditLog } from './core/audit';
 import { createCapture } from './core/capture';
 import { createDocuments } from './core/documents';
 import { createEmployees } from './core/employees';
@@ -80,11 +81,12 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const events = new EventBus();
   const referenceOf = () => reference;
 
-  const employees = createEmployees({ db, clock, translate, reference: referenceOf, readTable });
-  const documents = createDocuments({ db, blobs, clock, translate, reference: referenceOf, locale: () => settings.get().locale });
+  const audit = createAuditLog({ db, clock });
+  const employees = createEmployees({ db, clock, translate, reference: referenceOf, readTable, audit });
+  const documents = createDocuments({ db, blobs, clock, translate, reference: referenceOf, locale: () => settings.get().locale, audit });
   const search = createSearch({ db });
-  const capture = createCapture({ db, blobs, clock, translate, events, reference: referenceOf, maxFileBytes: () => settings.get().maxFileBytes, logger, locale: () => settings.get().locale });
-  const maintenance = createMaintenance({ db, blobs, translate });
+  const capture = createCapture({ db, blobs, clock, translate, events, reference: referenceOf, maxFileBytes: () => settings.get().maxFileBytes, logger, locale: () => settings.get().locale, audit });
+  const maintenance = createMaintenance({ db, blobs, translate, audit });
 
   function resolveFile(ref: FileRef): { path: string; name: string; stagedId?: string } {
     if ('path' in ref) return { path: ref.path, name: basename(ref.path) };

@@ -64,6 +64,9 @@ export const en: Record<MessageKey, string> = {
   'verify.integrity': 'The database is damaged: {detail}',
   'verify.blob_missing': 'Document #{id}: content file {sha} is missing from the store',
   'verify.blob_mismatch': 'Document #{id}: content file {sha} does not match its hash',
+  'verify.audit_chain': 'The audit log was tampered with from entry #{id}: {reason}',
+  'verify.audit_prev_hash': 'the link to the previous entry does not match (an entry was deleted, inserted or reordered)',
+  'verify.audit_hash': 'the entry does not match its hash (it was edited)',
   'verify.ok': 'All good: {documents} documents, {blobs} content files checked',
 
   'error.internal': 'An internal error occurred; the details are in the application log',

@@ -62,6 +62,9 @@ export const id = {
   'verify.integrity': 'Basis data rusak: {detail}',
   'verify.blob_missing': 'Dokumen #{id}: berkas isi {sha} hilang dari penyimpanan',
   'verify.blob_mismatch': 'Dokumen #{id}: isi berkas {sha} tidak cocok dengan hash-nya',
+  'verify.audit_chain': 'Log audit dirusak mulai entri #{id}: {reason}',
+  'verify.audit_prev_hash': 'tautan ke entri sebelumnya tidak cocok (entri dihapus, disisipkan atau diurutkan ulang)',
+  'verify.audit_hash': 'isi entri tidak cocok dengan hash-nya (entri diubah)',
   'verify.ok': 'Semua baik: {documents} dokumen, {blobs} berkas isi diperiksa',
 
   'error.internal': 'Terjadi kesalahan internal; rinciannya dicatat di log aplikasi',

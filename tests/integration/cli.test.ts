@@ -84,4 +84,19 @@ describe('lemari CLI', () => {
     expect(report).toMatchObject({ ok: false, problems: [{ kind: 'blob_mismatch', documentId: 1 }] });
     expect(report.problems[0].message).toContain('Dokumen #1');
   });
+
+  it('catches an audit row edited directly in SQLite and names it', async () => {
+    const scan = join(work.dir, 'a.pdf');
+    writeFileSync(scan, await makePdf());
+    expect((await cli('import', scan)).code).toBe(0);
+    expect((await cli('documents', 'list')).code).toBe(0);
+    const Database = (await import('better-sqlite3-multiple-ciphers')).default;
+    const raw = new Database(join(dataDir, 'lemari.db'));
+    raw.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'penyusup' WHERE action = 'document.imported'");
+    const id = (raw.prepare("SELECT id FROM audit_log WHERE action = 'document.imported'").get() as { id: number }).id;
+    raw.close();
+    const result = await cli('verify');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`Log audit dirusak mulai entri #${id}: isi entri tidak cocok dengan hash-nya (entri diubah)`);
+  });
 });

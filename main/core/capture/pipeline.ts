@@ -3,6 +3,7 @@
 // and only then committed to SQLite with its audit entry. A crash between the two leaves
 // an orphan blob (harmless, counted by verify), never a row without its bytes.
 
+import { writeTransaction } from '../audit';
 import { randomUUID } from 'node:crypto';
 import type { ImportReport } from '../../../common/contract';
 import { todayOf } from '../../../common/dates';
@@ -58,14 +59,12 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
      VALUES (@sha256, @sourceSha256, @originalName, @size, @sourceSize, @pageCount, @sourceKind,
        @nip, @typeCode, @guessNip, @guessType, 'draft', @at, @at)`,
   );
-  const insertAudit = db.prepare(
-    `INSERT INTO audit_log (at, actor, action, document_id, nip, detail) VALUES (?, ?, 'document.imported', ?, ?, ?)`,
-  );
-  const commit = db.transaction((row: DocumentRow): number => {
-    const id = Number(insertDocument.run(row).lastInsertRowid);
-    insertAudit.run(row.at, row.actor, id, row.nip, JSON.stringify({ name: row.originalName, sha256: row.sha256 }));
-    return id;
-  });
+  const commit = (row: DocumentRow): number =>
+    writeTransaction(db, () => {
+      const id = Number(insertDocument.run(row).lastInsertRowid);
+      deps.audit.append({ actor: row.actor, action: 'document.imported', documentId: id, nip: row.nip, detail: { name: row.originalName, sha256: row.sha256 } });
+      return id;
+    });
 
   function reasonText(reason: ProblemReason | { key: MessageKey; params?: MessageParams }): string {
     return 'text' in reason ? reason.text : translate(reason.key, reason.params);

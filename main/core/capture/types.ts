@@ -3,6 +3,7 @@
 import type { ImportReport } from '../../../common/contract';
 import type { ReferenceData } from '../../../common/doctypes';
 import type { Locale } from '../../../common/i18n';
+import type { AuditLog } from '../audit';
 import type { FileBlobStore } from '../../infra/blobs';
 import type { Db } from '../../infra/db';
 import type { Actor, Clock, EventSink, Translate } from '../ports';
@@ -22,6 +23,8 @@ export interface CaptureDeps {
   /** Read per batch, so a changed setting applies to the next import. */
   maxFileBytes: () => number;
   logger: CaptureLogger;
+  /** Every stored document is recorded here, in the transaction that stores it. */
+  audit: AuditLog;
   /** The language sizes are written in ("1,5 MB"); Indonesian when not given. */
   locale?: () => Locale;
 }

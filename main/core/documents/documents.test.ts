@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { insertDocument, insertEmployee } from '../../../tests/helpers/documents';
 import { fixedClock, referenceData, tempDir, testDb, translateId } from '../../../tests/helpers/profile';
+import { createAuditLog } from '../audit';
 import { FileBlobStore } from '../../infra/blobs';
 import { createDocuments, type DocumentsService } from './index';
 
@@ -13,7 +14,7 @@ beforeEach(async () => {
   ctx = testDb();
   blobsDir = tempDir();
   const blobs = await new FileBlobStore(blobsDir.dir).init();
-  documents = createDocuments({ db: ctx.db, blobs, clock: fixedClock, translate: translateId, locale: () => 'id', reference: referenceData });
+  documents = createDocuments({ db: ctx.db, blobs, clock: fixedClock, translate: translateId, locale: () => 'id', reference: referenceData, audit: createAuditLog({ db: ctx.db, clock: fixedClock }) });
 });
 afterEach(() => {
   ctx.cleanup();

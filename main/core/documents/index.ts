@@ -7,6 +7,7 @@ import { checkFields, type ReferenceData } from '../../../common/doctypes';
 import { AppError } from '../../../common/errors';
 import { pick, type Locale } from '../../../common/i18n';
 import { checkAnyNip, checkNip } from '../../../common/nip';
+import { writeTransaction, type AuditLog } from '../audit';
 import type { BlobStore } from '../../infra/blobs';
 import type { Db } from '../../infra/db';
 import { nipProblemMessage } from '../employees';
@@ -20,6 +21,7 @@ export interface DocumentsDeps {
   translate: Translate;
   locale: () => Locale;
   reference: () => ReferenceData;
+  audit: AuditLog;
 }
 
 interface DetailRow extends DocumentRow {
@@ -40,7 +42,6 @@ export function createDocuments(deps: DocumentsDeps) {
     SELECT ${DOCUMENT_SUMMARY_COLUMNS}, d.sha256, d.source_sha256, d.fields, d.notes, d.guess_nip, d.guess_type,
       EXISTS (SELECT 1 FROM thumbnails t WHERE t.document_id = d.id) AS has_thumbnail
     FROM documents d LEFT JOIN employees e ON e.nip = d.nip WHERE d.id = ?`);
-  const audit = db.prepare('INSERT INTO audit_log (at, actor, action, document_id, nip, detail) VALUES (?, ?, ?, ?, ?, ?)');
 
   function detail(id: number): DocumentDetail {
     const row = selectDetail.get(id) as DetailRow | undefined;
@@ -57,7 +58,7 @@ export function createDocuments(deps: DocumentsDeps) {
   }
 
   function record(actor: Actor, action: string, id: number, nip: string | null, extra: Record<string, unknown> = {}): void {
-    audit.run(deps.clock.now().toISOString(), actor.id, action, id, nip, JSON.stringify(extra));
+    deps.audit.append({ actor: actor.id, action, documentId: id, nip, detail: extra });
   }
 
   return {
@@ -116,12 +117,12 @@ export function createDocuments(deps: DocumentsDeps) {
       const nip = input.nip.replace(/[\s.-]/g, '');
       // Keep only the fields the type defines, trimmed, so stale keys from a type change go.
       const fields = Object.fromEntries(type.fields.map(({ key }) => [key, (input.fields[key] ?? '').trim()]).filter(([, v]) => v !== ''));
-      db.transaction(() => {
+      writeTransaction(db, () => {
         db.prepare(
           `UPDATE documents SET nip = ?, type_code = ?, nomor = ?, tanggal = ?, fields = ?, notes = ?, state = 'ready', updated_at = ? WHERE id = ?`,
         ).run(nip, type.code, fields.nomor ?? null, fields.tanggal ?? null, JSON.stringify(fields), input.notes.trim(), deps.clock.now().toISOString(), input.id);
         record(actor, 'document.labelled', input.id, nip, { typeCode: type.code });
-      })();
+      });
       return detail(input.id);
     },
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import writeXlsxFile from 'write-excel-file/node';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock, referenceData, testDb, translateId } from '../../../tests/helpers/profile';
+import { createAuditLog } from '../audit';
 import { readTable } from '../../infra/sheets';
 import { createEmployees, normalizeGolongan, parseCsv, type EmployeesService } from './index';
 
@@ -12,7 +13,7 @@ let employees: EmployeesService;
 
 beforeEach(() => {
   ctx = testDb();
-  employees = createEmployees({ db: ctx.db, clock: fixedClock, translate: translateId, reference: referenceData, readTable });
+  employees = createEmployees({ db: ctx.db, clock: fixedClock, translate: translateId, reference: referenceData, readTable, audit: createAuditLog({ db: ctx.db, clock: fixedClock }) });
 });
 afterEach(() => ctx.cleanup());
 

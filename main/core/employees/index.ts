@@ -8,6 +8,7 @@ import type { ReferenceData } from '../../../common/doctypes';
 import { AppError } from '../../../common/errors';
 import { checkNip, normalizeNip, type EmployeeKind, type NipProblem } from '../../../common/nip';
 import type { Db } from '../../infra/db';
+import { writeTransaction, type AuditLog } from '../audit';
 import { ftsQuery } from '../search';
 import { DOCUMENT_SUMMARY_COLUMNS, documentSummaryFrom, type DocumentRow } from '../documents/rows';
 import type { Actor, Clock, Translate } from '../ports';
@@ -19,6 +20,7 @@ export interface EmployeesDeps {
   translate: Translate;
   reference: () => ReferenceData;
   readTable: (path: string, name: string) => Promise<Table | null>;
+  audit: AuditLog;
 }
 
 interface EmployeeRow {
@@ -178,14 +180,13 @@ export function createEmployees(deps: EmployeesDeps) {
     ON CONFLICT (nip) DO UPDATE SET kind = excluded.kind, nama = excluded.nama, tempat_lahir = excluded.tempat_lahir,
       tanggal_lahir = excluded.tanggal_lahir, golongan = excluded.golongan, jabatan = excluded.jabatan,
       unit_kerja = excluded.unit_kerja, kedudukan_hukum = excluded.kedudukan_hukum, updated_at = excluded.updated_at`);
-  const audit = db.prepare("INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, 'employees.imported', ?)");
 
   function importTable(table: Table, actor: Actor, source: string): EmployeeImportReport {
     const { rows, rejected } = rowsFromTable(table, todayOf(deps.clock.now()));
     let inserted = 0;
     let updated = 0;
     let unchanged = 0;
-    db.transaction(() => {
+    writeTransaction(db, () => {
       for (const row of rows) {
         const existing = selectByNip.get(row.nip) as EmployeeRow | undefined;
         if (!existing) inserted++;
@@ -195,8 +196,8 @@ export function createEmployees(deps: EmployeesDeps) {
         } else updated++;
         upsert.run(row);
       }
-      audit.run(deps.clock.now().toISOString(), actor.id, JSON.stringify({ source, inserted, updated, unchanged, rejected: rejected.length }));
-    })();
+      deps.audit.append({ actor: actor.id, action: 'employees.imported', detail: { source, inserted, updated, unchanged, rejected: rejected.length } });
+    });
     return { inserted, updated, unchanged, rejected };
   }
 

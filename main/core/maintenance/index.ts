@@ -6,12 +6,14 @@
 import type { VerifyReport } from '../../../common/contract';
 import type { BlobStore } from '../../infra/blobs';
 import type { Db } from '../../infra/db';
+import type { AuditLog } from '../audit';
 import type { Translate } from '../ports';
 
 export interface MaintenanceDeps {
   db: Db;
   blobs: BlobStore;
   translate: Translate;
+  audit: AuditLog;
 }
 
 export interface Maintenance {
@@ -20,7 +22,7 @@ export interface Maintenance {
 
 type Problem = VerifyReport['problems'][number];
 
-export function createMaintenance({ db, blobs, translate }: MaintenanceDeps): Maintenance {
+export function createMaintenance({ db, blobs, translate, audit }: MaintenanceDeps): Maintenance {
   return {
     async verify() {
       const problems: Problem[] = [];
@@ -29,6 +31,11 @@ export function createMaintenance({ db, blobs, translate }: MaintenanceDeps): Ma
       const findings = integrity.map((row) => row.integrity_check).filter((line) => line !== 'ok');
       if (findings.length > 0) {
         problems.push({ kind: 'integrity', documentId: null, message: translate('verify.integrity', { detail: findings.slice(0, 5).join('; ') }) });
+      }
+
+      const chain = audit.verify();
+      if (chain.firstBreak) {
+        problems.push({ kind: 'audit_chain', documentId: null, message: translate('verify.audit_chain', { id: chain.firstBreak.id, reason: translate(`verify.audit_${chain.firstBreak.reason}`) }) });
       }
 
       const documents = db.prepare('SELECT id, sha256 FROM documents ORDER BY id').all() as { id: number; sha256: string }[];
@@ -46,7 +53,7 @@ export function createMaintenance({ db, blobs, translate }: MaintenanceDeps): Ma
         blobCount++;
         if (!referenced.has(sha)) orphans++;
       }
-      return { ok: problems.length === 0, documents: documents.length, blobs: blobCount, orphans, problems };
+      return { ok: problems.length === 0, documents: documents.length, blobs: blobCount, orphans, auditEntries: chain.entries, problems };
     },
   };
 }

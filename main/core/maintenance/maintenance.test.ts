@@ -33,12 +33,12 @@ describe('maintenance.verify', () => {
   it('passes an empty profile', async () => {
     const env = await createCaptureEnv();
     envs.push(env);
-    expect(await env.maintenance.verify()).toEqual({ ok: true, documents: 0, blobs: 0, orphans: 0, problems: [] });
+    expect(await env.maintenance.verify()).toEqual({ ok: true, documents: 0, blobs: 0, orphans: 0, auditEntries: 0, problems: [] });
   });
 
   it('passes a profile whose every document has its bytes', async () => {
     const { env } = await withDocuments();
-    expect(await env.maintenance.verify()).toEqual({ ok: true, documents: 2, blobs: 2, orphans: 0, problems: [] });
+    expect(await env.maintenance.verify()).toEqual({ ok: true, documents: 2, blobs: 2, orphans: 0, auditEntries: 2, problems: [] });
   });
 
   it('counts blobs no document points at as harmless orphans', async () => {

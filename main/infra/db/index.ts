@@ -70,6 +70,7 @@ export function migrate(db: Db, migrations: readonly Migration[]): void {
   for (const migration of migrations.slice(applied.length)) {
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.up?.(db);
       record.run(migration.id, migration.name, new Date().toISOString());
     })();
   }

@@ -1,10 +1,17 @@
 // Every migration, in order. After a release, entries are only appended (see db.test.ts).
+import type { Db } from '..';
 import * as m001 from './001-initial';
+import * as m003 from './003-audit-chain';
 
 export interface Migration {
   id: number;
   name: string;
   sql: string;
+  /** Work SQL cannot express, run after `sql` in the same transaction. */
+  up?: (db: Db) => void;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ id: 1, name: m001.name, sql: m001.sql }];
+export const MIGRATIONS: readonly Migration[] = [
+  { id: 1, name: m001.name, sql: m001.sql },
+  { id: 3, name: m003.name, sql: m003.sql, up: m003.up },
+];
