@@ -114,38 +114,58 @@ export const VerifyReport = z.object({
 });
 export type VerifyReport = z.infer<typeof VerifyReport>;
 
-function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
-  return { input, output };
+export const ROLES = ['clerk', 'verifier', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Who may call a method: anyone ('public': what the login screen needs), a user who has
+ * passed the password but not yet enrolled or confirmed MFA ('enrolment'), or a fully
+ * logged-in user holding one of the roles. main/api.ts enforces it for every call.
+ */
+export type Access = 'public' | 'enrolment' | readonly Role[];
+
+const ANY_ROLE: readonly Role[] = ROLES;
+const CAPTURE: readonly Role[] = ['clerk', 'admin'];
+const OVERSIGHT: readonly Role[] = ['verifier', 'admin'];
+const ADMIN: readonly Role[] = ['admin'];
+
+function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, access: Access) {
+  return { input, output, access };
 }
 
 export const contract = {
   'app.info': method(
     z.object({}).strict(),
     z.object({ version: z.string(), dataDir: z.string(), host: z.enum(['electron', 'web', 'cli']), settings: Settings }),
+    'public',
   ),
-  'settings.update': method(Settings.partial().strict(), Settings),
-  'reference.get': method(z.object({}).strict(), ReferenceData),
+  'settings.update': method(Settings.partial().strict(), Settings, ADMIN),
+  'reference.get': method(z.object({}).strict(), ReferenceData, ANY_ROLE),
 
-  'employees.import': method(z.object({ file: FileRef }).strict(), EmployeeImportReport),
+  'employees.import': method(z.object({ file: FileRef }).strict(), EmployeeImportReport, ADMIN),
   'employees.search': method(
     z.object({ text: z.string().max(200).default(''), unitKerja: z.string().optional(), ...Page }).strict(),
     z.object({ items: z.array(Employee), total: z.number().int() }),
+    ANY_ROLE,
   ),
   'employees.get': method(
     z.object({ nip: Nip }).strict(),
     z.object({ employee: Employee, documents: z.array(DocumentSummary) }),
+    ANY_ROLE,
   ),
-  'employees.units': method(z.object({}).strict(), z.array(z.string())),
+  'employees.units': method(z.object({}).strict(), z.array(z.string()), ANY_ROLE),
 
   'capture.import': method(
     z.object({ files: z.array(FileRef).min(1).max(10000), nip: Nip.optional(), typeCode: z.string().optional() }).strict(),
     ImportReport,
+    CAPTURE,
   ),
 
-  'documents.get': method(z.object({ id: Id }).strict(), DocumentDetail),
+  'documents.get': method(z.object({ id: Id }).strict(), DocumentDetail, ANY_ROLE),
   'documents.list': method(
     z.object({ nip: Nip.optional(), state: DocumentState.optional(), typeCode: z.string().optional(), ...Page }).strict(),
     z.object({ items: z.array(DocumentSummary), total: z.number().int() }),
+    ANY_ROLE,
   ),
   'documents.label': method(
     z
@@ -158,6 +178,7 @@ export const contract = {
       })
       .strict(),
     DocumentDetail,
+    CAPTURE,
   ),
 
   'search.query': method(
@@ -171,9 +192,10 @@ export const contract = {
       })
       .strict(),
     z.object({ items: z.array(SearchHit), total: z.number().int(), totalCapped: z.boolean() }),
+    ANY_ROLE,
   ),
 
-  'maintenance.verify': method(z.object({}).strict(), VerifyReport),
+  'maintenance.verify': method(z.object({}).strict(), VerifyReport, ADMIN),
 } as const;
 
 export type Contract = typeof contract;

@@ -17,10 +17,14 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 
-# Chromium for the UI suite (Playwright cannot download its own browser here).
-if [ ! -x /usr/bin/chromium ]; then
-  echo "[test] installing Debian's chromium"
-  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium >/dev/null
+# From Debian: Chromium for the UI suite (Playwright cannot download its own browser
+# here) and oathtool, the independent TOTP generator the login tests check codes against.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/oathtool ] || missing+=(oathtool)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[test] installing from apt: ${missing[*]}"
+  as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 results=$(mktemp -d)

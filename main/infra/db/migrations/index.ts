@@ -1,6 +1,7 @@
 // Every migration, in order. After a release, entries are only appended (see db.test.ts).
 import type { Db } from '..';
 import * as m001 from './001-initial';
+import * as m002 from './002-accounts';
 import * as m003 from './003-audit-chain';
 
 export interface Migration {
@@ -13,5 +14,6 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: m001.name, sql: m001.sql },
+  { id: 2, name: m002.name, sql: m002.sql },
   { id: 3, name: m003.name, sql: m003.sql, up: m003.up },
 ];
