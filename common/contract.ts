@@ -99,6 +99,8 @@ export type SearchHit = z.infer<typeof SearchHit>;
 
 export const Settings = z.object({
   locale: z.enum(LOCALES),
+  /** Minutes without a call before the session locks (0 = never). */
+  idleLockMinutes: z.number().int().min(0).max(24 * 60),
   maxFileBytes: z.number().int().min(1024).max(2 * 1024 * 1024 * 1024),
 });
 export type Settings = z.infer<typeof Settings>;
@@ -133,7 +135,102 @@ function method<I extends z.ZodType, O extends z.ZodType>(input: I, output: O, a
   return { input, output, access };
 }
 
+const Password = z.string().min(1).max(1024); // main checks length and the breach list, in the user's language
+// Not the strict Nip: a mistyped NIP must get the same answer as a wrong password.
+const LoginNip = z.string().max(40);
+const TotpCode = z.string().max(12);
+const Ticket = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+const RoleSchema = z.enum(ROLES);
+
+export const AuthUser = z.object({ id: Id, nip: z.string(), nama: z.string(), role: RoleSchema });
+export const LoginResult = z.object({ user: AuthUser, mustChangePassword: z.boolean(), needsEnrolment: z.boolean() });
+export type LoginResult = z.infer<typeof LoginResult>;
+export const Enrolment = z.object({ uri: z.string().startsWith('otpauth://totp/'), secret: z.string().regex(/^[A-Z2-7]+$/), qrSvg: z.string().startsWith('<svg') });
+export type Enrolment = z.infer<typeof Enrolment>;
+const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()).length(10) });
+export const UserSummary = z.object({
+  id: Id,
+  nip: z.string(),
+  nama: z.string(),
+  email: z.string().nullable(),
+  role: RoleSchema,
+  disabled: z.boolean(),
+  mfaEnrolled: z.boolean(),
+  mustChangePassword: z.boolean(),
+  lockedUntil: z.string().nullable(),
+  lastLoginAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type UserSummary = z.infer<typeof UserSummary>;
+const UserId = z.object({ id: Id }).strict();
+
+export const AuditRecord = z.object({
+  id: Id,
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  documentId: Id.nullable(),
+  nip: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type AuditRecord = z.infer<typeof AuditRecord>;
+const AuditFilter = z
+  .object({
+    actor: z.string().max(40).optional(),
+    action: z.string().max(60).optional(),
+    nip: z.string().max(40).optional(),
+    from: z.string().max(40).optional(),
+    to: z.string().max(40).optional(),
+  })
+  .strict();
+
 export const contract = {
+  'auth.status': method(
+    z.object({}).strict(),
+    z.object({ bootstrapped: z.boolean(), session: LoginResult.nullable(), locked: z.boolean() }),
+    'public',
+  ),
+  'auth.bootstrap': method(
+    z.object({ nip: LoginNip, nama: z.string().min(1).max(200), password: Password, email: z.string().max(254).nullable().optional() }).strict(),
+    z.object({ user: AuthUser, enrolment: Enrolment }),
+    'public',
+  ),
+  'auth.beginLogin': method(
+    z.object({ nip: LoginNip, password: Password }).strict(),
+    z.discriminatedUnion('next', [z.object({ next: z.literal('code'), ticket: Ticket, expiresAt: z.string() }), z.object({ next: z.literal('done'), result: LoginResult })]),
+    'public',
+  ),
+  'auth.completeLogin': method(z.object({ ticket: Ticket, code: TotpCode }).strict(), LoginResult, 'public'),
+  'auth.completeLoginWithRecoveryCode': method(
+    z.object({ ticket: Ticket, recoveryCode: z.string().max(40) }).strict(),
+    LoginResult.extend({ recoveryCodesLeft: z.number().int().min(0) }),
+    'public',
+  ),
+  'auth.logout': method(z.object({}).strict(), z.object({}), 'public'),
+  /** Brings an idle-locked session back with the password (the handler checks there is one). */
+  'auth.unlock': method(z.object({ password: Password }).strict(), LoginResult, 'public'),
+  'auth.changePassword': method(z.object({ oldPassword: Password, newPassword: Password }).strict(), z.object({}), 'enrolment'),
+  'auth.startEnrolment': method(z.object({}).strict(), Enrolment, 'enrolment'),
+  'auth.confirmEnrolment': method(z.object({ code: TotpCode }).strict(), RecoveryCodes, 'enrolment'),
+  'auth.regenerateRecoveryCodes': method(z.object({ code: TotpCode }).strict(), RecoveryCodes, ANY_ROLE),
+
+  'users.list': method(z.object({}).strict(), z.array(UserSummary), ADMIN),
+  'users.create': method(
+    z.object({ nip: LoginNip, nama: z.string().min(1).max(200), role: RoleSchema, password: Password, email: z.string().max(254).nullable().optional() }).strict(),
+    UserSummary,
+    ADMIN,
+  ),
+  'users.setRole': method(z.object({ id: Id, role: RoleSchema }).strict(), UserSummary, ADMIN),
+  'users.disable': method(UserId, UserSummary, ADMIN),
+  'users.enable': method(UserId, UserSummary, ADMIN),
+  'users.unlock': method(UserId, UserSummary, ADMIN),
+  'users.resetMfa': method(UserId, UserSummary, ADMIN),
+  'users.resetPassword': method(z.object({ id: Id, password: Password }).strict(), UserSummary, ADMIN),
+
+  'audit.list': method(AuditFilter.extend({ ...Page }).strict(), z.object({ items: z.array(AuditRecord), total: z.number().int() }), OVERSIGHT),
+  'audit.exportCsv': method(AuditFilter, z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }), OVERSIGHT),
+  'settings.setLocale': method(z.object({ locale: z.enum(LOCALES) }).strict(), Settings, 'public'),
+
   'app.info': method(
     z.object({}).strict(),
     z.object({ version: z.string(), dataDir: z.string(), host: z.enum(['electron', 'web', 'cli']), settings: Settings }),

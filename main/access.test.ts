@@ -9,17 +9,17 @@ function session(role: Role | null, mfa = true): Session {
 describe('authorize', () => {
   it('lets anyone call public methods and nobody else without a login', () => {
     expect(authorize('public', session(null))).toBeNull();
-    expect(authorize('enrolment', session(null))).toBe('unauthenticated');
-    expect(authorize(['clerk'], session(null))).toBe('unauthenticated');
+    expect(authorize('enrolment', session(null))).toBe('login');
+    expect(authorize(['clerk'], session(null))).toBe('login');
   });
 
   it('keeps a user who has not passed MFA to the enrolment methods', () => {
     expect(authorize('enrolment', session('admin', false))).toBeNull();
-    expect(authorize(['admin'], session('admin', false))).toBe('unauthenticated');
+    expect(authorize(['admin'], session('admin', false))).toBe('mfa');
   });
 
   it('answers forbidden for a role the method does not allow', () => {
-    expect(authorize(['admin'], session('clerk'))).toBe('forbidden');
+    expect(authorize(['admin'], session('clerk'))).toBe('role');
     expect(authorize(['clerk', 'admin'], session('clerk'))).toBeNull();
   });
 
@@ -28,7 +28,13 @@ describe('authorize', () => {
     s.lastActivity = 0;
     applyIdleLock(s, 16 * 60_000, 15);
     expect(s.locked).toBe(true);
-    expect(authorize(['admin'], s)).toBe('unauthenticated');
+    expect(authorize(['admin'], s)).toBe('locked');
+  });
+
+  it('keeps a user with an admin-set password to changing it', () => {
+    const s = { ...session('admin'), mustChangePassword: true };
+    expect(authorize(['admin'], s)).toBe('change_password');
+    expect(authorize('enrolment', s)).toBeNull();
   });
 
   it('does not lock when the idle limit is off or not reached', () => {

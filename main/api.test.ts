@@ -1,14 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../common/errors';
 import { t } from '../common/i18n';
+import { newSession } from './access';
 import { createApi, type Handlers } from './api';
 
 const translate = (key: Parameters<typeof t>[1], params?: Parameters<typeof t>[2]) => t('id', key, params);
-const context = { actor: { id: 'tester' } };
+const admin = { ...newSession(0), user: { id: 1, nip: '199001012015031001', nama: 'Admin', role: 'admin' as const }, mfa: true };
+const context = { session: admin };
+const options = { now: () => 1000, idleLockMinutes: () => 15, refresh: () => true };
 
 function apiWith(overrides: Partial<Handlers>) {
   const logger = { error: vi.fn(), info: vi.fn() };
-  return { api: createApi(overrides as Handlers, translate, logger), logger };
+  return { api: createApi(overrides as Handlers, translate, logger, options), logger };
 }
 
 describe('createApi', () => {
@@ -50,5 +53,22 @@ describe('createApi', () => {
     const { api } = apiWith({ 'search.query': handler });
     expect(await api.call('search.query', { text: 'budi' }, context)).toEqual({ ok: true, value: { items: [], total: 0, totalCapped: false } });
     expect(handler).toHaveBeenCalledWith({ text: 'budi', limit: 50, offset: 0 }, context);
+  });
+
+  it('answers unauthenticated before login and forbidden for the wrong role, before the handler runs', async () => {
+    const handler = vi.fn(() => []);
+    const { api } = apiWith({ 'maintenance.verify': handler, 'users.list': handler });
+    expect(await api.call('users.list', {}, { session: newSession(0) })).toEqual({ ok: false, error: { code: 'unauthenticated', message: 'Silakan masuk dulu' } });
+    const clerk = { ...admin, user: { ...admin.user, role: 'clerk' as const } };
+    expect(await api.call('users.list', {}, { session: clerk })).toEqual({ ok: false, error: { code: 'forbidden', message: 'Peran Anda (pengelola arsip) tidak berhak melakukan ini' } });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it('ends the session when the account is gone', async () => {
+    const logger = { error: vi.fn(), info: vi.fn() };
+    const api = createApi({ 'users.list': () => [] } as unknown as Handlers, translate, logger, { ...options, refresh: () => false });
+    const session = { ...admin };
+    expect(await api.call('users.list', {}, { session })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(session.user).toBeNull();
   });
 });

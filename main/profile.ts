@@ -8,14 +8,19 @@ import { basename, join } from 'node:path';
 import type { FileRef } from '../common/contract';
 import { t, type MessageKey, type MessageParams } from '../common/i18n';
 import { AppError } from '../common/errors';
-import { createApi, type Api, type Handlers, type Logger } from './api';
+import { contract, type LoginResult } from '../common/contract';
+import { authorize, newSession, refusalCode, type Session } from './access';
+import { actorOf, createApi, type Api, type Handlers, type Logger } from './api';
+import { auditCsv } from './core/audit/csv';
+import { createAuth, loadPasswordBlockList } from './core/auth';
+import { databaseKey, type SecretStore } from './infra/secrets';
 import { createAuditLog } from './core/audit';
 import { createCapture } from './core/capture';
 import { createDocuments } from './core/documents';
 import { createEmployees } from './core/employees';
 import { EventBus } from './core/events';
 import { createMaintenance } from './core/maintenance';
-import { systemClock, type Actor, type Clock, type Translate } from './core/ports';
+import { systemClock, type Clock, type Translate } from './core/ports';
 import { createSearch } from './core/search';
 import { FileBlobStore } from './infra/blobs';
 import { openDatabase, type Db } from './infra/db';
@@ -34,8 +39,8 @@ export interface ProfileOptions {
   logger: Logger;
   version?: string;
   clock?: Clock;
-  /** Page-encryption key for the database (wired by the login issue). */
-  dbKey?: string;
+  /** Protects the database key and the TOTP secrets: the OS store, a key file or a passphrase. */
+  secrets: SecretStore;
 }
 
 export interface DocumentContent {
@@ -51,9 +56,11 @@ export interface Profile {
   events: EventBus;
   staging: StagingArea;
   db: Db;
-  /** The stored PDF for a viewer; the opening is audited. */
-  documentContent(id: number, actor: Actor): Promise<DocumentContent>;
-  thumbnail(id: number): Promise<Buffer | null>;
+  /** A fresh, logged-out session for a new connection (tab, window, CLI run). */
+  newSession(): Session;
+  /** The stored PDF for a viewer; the opening is audited. Refused without a logged-in session. */
+  documentContent(id: number, session: Session): Promise<DocumentContent>;
+  thumbnail(id: number, session: Session): Promise<Buffer | null>;
   /** Waits for background work (thumbnails) to finish. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -71,7 +78,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const translate: Translate = (key: MessageKey, params?: MessageParams) => t(settings.get().locale, key, params);
 
   const reference = loadReferenceData(options.resourcesDir, dataDir, translate);
-  const db = openDatabase(join(dataDir, DATABASE_FILE), { key: options.dbKey });
+  // The database is page-encrypted from its first byte with a random key the secret store seals.
+  const db = openDatabase(join(dataDir, DATABASE_FILE), { key: databaseKey(options.secrets, dataDir) });
   const syncTypes = db.prepare('INSERT INTO document_types (code, name_id, name_en) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET name_id = excluded.name_id, name_en = excluded.name_en WHERE name_id <> excluded.name_id OR name_en <> excluded.name_en');
   db.transaction(() => reference.documentTypes.forEach((type) => syncTypes.run(type.code, type.name.id, type.name.en)))();
 
@@ -82,6 +90,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const referenceOf = () => reference;
 
   const audit = createAuditLog({ db, clock });
+  const auth = createAuth({ db, clock, translate, secrets: options.secrets, audit, blockList: loadPasswordBlockList(options.resourcesDir) });
   const employees = createEmployees({ db, clock, translate, reference: referenceOf, readTable, audit });
   const documents = createDocuments({ db, blobs, clock, translate, reference: referenceOf, locale: () => settings.get().locale, audit });
   const search = createSearch({ db });
@@ -104,34 +113,120 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     }
   }
 
+  function signIn(session: Session, result: LoginResult, mfa: boolean): LoginResult {
+    Object.assign(session, { user: result.user, mfa: mfa && !result.needsEnrolment, mustChangePassword: result.mustChangePassword, locked: false, lastActivity: clock.now().getTime() });
+    return result;
+  }
+  const userIdOf = (session: Session) => session.user!.id;
+  const adminOf = (session: Session) => ({ userId: userIdOf(session) });
+
   const handlers: Handlers = {
+    'auth.status': (_input, { session }) => ({
+      bootstrapped: auth.status().bootstrapped,
+      session: session.user ? auth.session(session.user.id) : null,
+      locked: session.locked,
+    }),
+    'auth.bootstrap': async (input, { session }) => {
+      const result = await auth.bootstrapAdmin(input);
+      signIn(session, { user: result.user, mustChangePassword: false, needsEnrolment: true }, false);
+      return result;
+    },
+    'auth.beginLogin': async (input, { session }) => {
+      const result = await auth.beginLogin(input);
+      if (result.next === 'done') signIn(session, result.result, false);
+      return result;
+    },
+    'auth.completeLogin': (input, { session }) => signIn(session, auth.completeLogin(input), true),
+    'auth.completeLoginWithRecoveryCode': (input, { session }) => {
+      const result = auth.completeLoginWithRecoveryCode(input);
+      signIn(session, result, true);
+      return result;
+    },
+    'auth.logout': (_input, { session }) => {
+      if (session.user) auth.logout(session.user.id);
+      Object.assign(session, newSession(clock.now().getTime()));
+      return {};
+    },
+    'auth.unlock': async (input, { session }) => {
+      if (!session.user || !session.locked) throw new AppError('unauthenticated', translate(session.user ? 'access.not_locked' : 'access.login'));
+      return signIn(session, await auth.reauthenticate(session.user.id, input.password), session.mfa);
+    },
+    'auth.changePassword': async (input, { session }) => {
+      await auth.changePassword(userIdOf(session), input.oldPassword, input.newPassword);
+      session.mustChangePassword = false;
+      return {};
+    },
+    'auth.startEnrolment': (_input, { session }) => auth.startEnrolment(userIdOf(session)),
+    'auth.confirmEnrolment': (input, { session }) => {
+      const result = auth.confirmEnrolment(userIdOf(session), input.code);
+      // A fresh code right after the password: this is the second factor of this login.
+      session.mfa = true;
+      return result;
+    },
+    'auth.regenerateRecoveryCodes': (input, { session }) => auth.regenerateRecoveryCodes(userIdOf(session), input.code),
+    'users.list': () => auth.listUsers(),
+    'users.create': (input, { session }) => auth.createUser(adminOf(session), input),
+    'users.setRole': (input, { session }) => auth.setRole(adminOf(session), input.id, input.role),
+    'users.disable': (input, { session }) => auth.disableUser(adminOf(session), input.id),
+    'users.enable': (input, { session }) => auth.enableUser(adminOf(session), input.id),
+    'users.unlock': (input, { session }) => auth.unlockUser(adminOf(session), input.id),
+    'users.resetMfa': (input, { session }) => auth.resetMfa(adminOf(session), input.id),
+    'users.resetPassword': (input, { session }) => auth.resetPassword(adminOf(session), input.id, input.password),
+    'audit.list': (input) => audit.list(input),
+    'audit.exportCsv': (input, { session }) => {
+      const result = auditCsv(audit, input, clock.now());
+      audit.append({ actor: actorOf(session).id, action: 'audit.exported', detail: { rows: result.rows, filter: input } });
+      return result;
+    },
+    'settings.setLocale': (input) => settings.set({ locale: input.locale }),
     'app.info': () => ({ version: options.version ?? '0.0.0', dataDir, host: options.host, settings: settings.get() }),
-    'settings.update': (input) => settings.set(input),
+    'settings.update': (input, { session }) => {
+      const next = settings.set(input);
+      audit.append({ actor: actorOf(session).id, action: 'settings.changed', detail: input });
+      return next;
+    },
     'reference.get': () => reference,
-    'employees.import': (input, context) => withFiles([input.file], ([file]) => employees.importFile(file.path, file.name, context.actor)),
+    'employees.import': (input, { session }) => withFiles([input.file], ([file]) => employees.importFile(file.path, file.name, actorOf(session))),
     'employees.search': (input) => employees.search(input),
     'employees.get': (input) => employees.get(input.nip),
     'employees.units': () => employees.units(),
-    'capture.import': (input, context) =>
-      withFiles(input.files, (files) => capture.importFiles(files, { nip: input.nip, typeCode: input.typeCode, actor: context.actor, signal: context.signal })),
+    'capture.import': (input, { session, signal }) =>
+      withFiles(input.files, (files) => capture.importFiles(files, { nip: input.nip, typeCode: input.typeCode, actor: actorOf(session), signal })),
     'documents.get': (input) => documents.get(input.id),
     'documents.list': (input) => documents.list(input),
-    'documents.label': (input, context) => documents.label(input, context.actor),
+    'documents.label': (input, { session }) => documents.label(input, actorOf(session)),
     'search.query': (input) => search.query(input),
     'maintenance.verify': () => maintenance.verify(),
   };
 
   return {
     dataDir,
-    api: createApi(handlers, translate, logger),
+    api: createApi(handlers, translate, logger, {
+      now: () => clock.now().getTime(),
+      idleLockMinutes: () => settings.get().idleLockMinutes,
+      refresh(session) {
+        const current = auth.session(session.user!.id);
+        if (!current) return false;
+        session.user = current.user;
+        return true;
+      },
+    }),
+    newSession: () => newSession(clock.now().getTime()),
     events,
     staging,
     db,
-    async documentContent(id, actor) {
-      const content = await documents.content(id, actor);
+    async documentContent(id, session) {
+      const refusal = authorize(contract['documents.get'].access, session);
+      if (refusal) throw new AppError(refusalCode(refusal), translate(`access.${refusal}`, { role: session.user?.role ?? '' }));
+      session.lastActivity = clock.now().getTime();
+      const content = await documents.content(id, actorOf(session));
       return { ...content, stream: (range) => blobs.stream(content.sha256, range) };
     },
-    thumbnail: (id) => capture.thumbnail(id),
+    async thumbnail(id, session) {
+      const refusal = authorize(contract['documents.get'].access, session);
+      if (refusal) throw new AppError(refusalCode(refusal), translate(`access.${refusal}`, { role: session.user?.role ?? '' }));
+      return capture.thumbnail(id);
+    },
     idle: () => capture.idle(),
     async close() {
       // Waiting thumbnails are dropped (they render when first asked for); the current one finishes.

@@ -116,4 +116,23 @@ export const en: Record<MessageKey, string> = {
   'auth.secret_os_unavailable': 'The operating system key store is not available',
   'auth.secret_os_plain_text': 'The operating system key store only offers "{backend}", which does not protect keys; use a passphrase',
   'auth.secret_passphrase_empty': 'A passphrase is required',
+
+  'access.login': 'Please log in first',
+  'access.locked': 'The session locked after being idle; enter your password to continue',
+  'access.mfa': 'Finish the second step (authenticator code) first',
+  'access.change_password': 'Change the password an admin set before going on',
+  'access.role': 'Your role ({role}) may not do this',
+  'access.not_locked': 'The session is not locked',
+  'role.clerk': 'clerk',
+  'role.verifier': 'verifier',
+  'role.admin': 'admin',
+
+  'cli.needs_env': 'no terminal to ask on; set the environment variable {name}',
+  'cli.ask_password': 'Password: ',
+  'cli.ask_new_password': 'New password: ',
+  'cli.ask_initial_password': 'Initial password for the new account: ',
+  'cli.ask_code': 'Authenticator code (6 digits): ',
+  'cli.enrol_instructions': 'Admin {nip} created. Add it to an authenticator app (Google Authenticator and the like):\n  {uri}\n  or type the key: {secret}\nThen run: lemari users enrol --user {nip} (password and current code)',
+  'cli.recovery_codes': 'Enrolment complete. Recovery codes (keep them somewhere safe; each works once and they are not shown again):',
+  'cli.enrol_first': 'This account has no authenticator yet; first run: lemari users enrol',
 };

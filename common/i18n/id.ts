@@ -114,6 +114,25 @@ export const id = {
   'auth.secret_os_unavailable': 'Penyimpanan kunci sistem operasi tidak tersedia',
   'auth.secret_os_plain_text': 'Penyimpanan kunci sistem operasi hanya menyediakan "{backend}" yang tidak melindungi kunci; gunakan frasa sandi',
   'auth.secret_passphrase_empty': 'Frasa sandi wajib diisi',
+
+  'access.login': 'Silakan masuk dulu',
+  'access.locked': 'Sesi terkunci karena lama tidak aktif; masukkan kata sandi untuk melanjutkan',
+  'access.mfa': 'Selesaikan verifikasi dua langkah (kode autentikator) dulu',
+  'access.change_password': 'Ganti kata sandi yang dibuat admin dulu sebelum melanjutkan',
+  'access.role': 'Peran Anda ({role}) tidak berhak melakukan ini',
+  'access.not_locked': 'Sesi tidak terkunci',
+  'role.clerk': 'pengelola arsip',
+  'role.verifier': 'verifikator',
+  'role.admin': 'admin',
+
+  'cli.needs_env': 'tidak ada terminal untuk bertanya; isi variabel lingkungan {name}',
+  'cli.ask_password': 'Kata sandi: ',
+  'cli.ask_new_password': 'Kata sandi baru: ',
+  'cli.ask_initial_password': 'Kata sandi awal untuk akun baru: ',
+  'cli.ask_code': 'Kode autentikator (6 digit): ',
+  'cli.enrol_instructions': 'Admin {nip} dibuat. Tambahkan ke aplikasi autentikator (Google Authenticator dan sejenisnya):\n  {uri}\n  atau ketik kuncinya: {secret}\nLalu jalankan: lemari users enrol --user {nip} (kata sandi dan kode saat ini)',
+  'cli.recovery_codes': 'Pendaftaran selesai. Kode pemulihan (simpan di tempat aman; masing-masing hanya berlaku sekali, tidak akan ditampilkan lagi):',
+  'cli.enrol_first': 'Akun ini belum mendaftarkan autentikator; jalankan dulu: lemari users enrol',
 } as const;
 
 export type MessageKey = keyof typeof id;

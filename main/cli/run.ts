@@ -11,6 +11,8 @@ import { LOCALES, t, type Locale } from '../../common/i18n';
 import { openProfile, type Profile } from '../profile';
 import { findResourcesDir } from '../infra/reference';
 import { ConfSettingsStore, defaultDataDir, resolveDataDir } from '../infra/settings';
+import { KeyFileSecretStore, SecretStoreError, secretStoreMessage } from '../infra/secrets';
+import type { Clock } from '../core/ports';
 import packageJson from '../../package.json';
 
 export interface CliIo {
@@ -18,12 +20,20 @@ export interface CliIo {
   stderr: (text: string) => void;
   env: Record<string, string | undefined>;
   isTty: boolean;
+  /** Asks on the terminal (hidden for passwords); absent when there is no terminal. */
+  prompt?: (question: string, hidden: boolean) => Promise<string>;
+  clock?: Clock;
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 const USAGE = `Penggunaan / usage: lemari <perintah> [opsi]
 
+  users bootstrap --nip NIP --nama NAMA  admin pertama profil baru (kata sandi: LEMARI_PASSWORD)
+  users enrol                           selesaikan pendaftaran autentikator (kode: LEMARI_OTP)
+  users add --nip NIP --nama NAMA --role clerk|verifier|admin
+                                        akun lokal baru (kata sandi awal: LEMARI_NEW_PASSWORD)
+  users list
   employees import FILE                 impor daftar pegawai (CSV/XLSX)
   import PATH... [--nip NIP] [--type KODE]
                                         impor berkas atau folder pindaian
@@ -35,6 +45,8 @@ Opsi umum / common options:
   --data-dir DIR   profil (juga LEMARI_DATA_DIR; bawaan: folder data pengguna OS)
   --json           cetak satu dokumen JSON di stdout
   --lang id|en     bahasa keluaran
+  --user NIP       masuk sebagai (juga LEMARI_USER); kata sandi LEMARI_PASSWORD,
+                   kode autentikator LEMARI_OTP, atau ditanyakan di terminal
 `;
 
 class UsageError extends Error {}
@@ -58,6 +70,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         type: { type: 'string' },
         state: { type: 'string' },
         limit: { type: 'string' },
+        user: { type: 'string' },
+        nama: { type: 'string' },
+        role: { type: 'string' },
+        email: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -87,14 +103,65 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       host: 'cli',
       resourcesDir: findResourcesDir(import.meta.dirname),
       settings,
+      clock: io.clock,
+      secrets: new KeyFileSecretStore(dataDir),
       version: packageJson.version,
       logger: { error: (message, detail) => io.stderr(`${message}${detail ? `: ${String(detail)}` : ''}\n`), info: () => {} },
     });
-    const context = { actor: { id: io.env.LEMARI_USER ?? 'cli' } };
+    const context = { session: profile.newSession() };
     const call = async <M extends MethodName>(method: M, input: unknown) => unwrap<M>(await profile!.api.call(method, input, context));
     const print = (json: unknown, human: () => string) => io.stdout(values.json ? `${JSON.stringify(json, null, 2)}\n` : human());
     const limit = values.limit ? Number(values.limit) : undefined;
     const [group, verb, ...rest] = positionals;
+    const ask = async (envName: string, question: string, hidden: boolean): Promise<string> => {
+      const value = io.env[envName];
+      if (value !== undefined) return value;
+      if (!io.prompt) throw new UsageError(`${envName}: ${t(locale, 'cli.needs_env', { name: envName })}`);
+      return io.prompt(question, hidden);
+    };
+
+    if (group === 'users' && verb === 'bootstrap' && rest.length === 0) {
+      if (!values.nip || !values.nama) throw new UsageError('users bootstrap --nip NIP --nama NAMA');
+      const password = await ask('LEMARI_PASSWORD', t(locale, 'cli.ask_new_password'), true);
+      const result = await call('auth.bootstrap', { nip: values.nip, nama: values.nama, password, email: values.email ?? null });
+      print({ user: result.user, enrolment: { uri: result.enrolment.uri, secret: result.enrolment.secret } }, () =>
+        `${t(locale, 'cli.enrol_instructions', { uri: result.enrolment.uri, secret: result.enrolment.secret, nip: result.user.nip })}\n`,
+      );
+      return EXIT.ok;
+    }
+
+    const known =
+      (group === 'users' && ['enrol', 'add', 'list'].includes(verb) && rest.length === 0) ||
+      (group === 'employees' && verb === 'import' && rest.length === 1) ||
+      (group === 'import' && positionals.length >= 2) ||
+      (group === 'documents' && verb === 'list' && rest.length === 0) ||
+      (group === 'search' && positionals.length >= 2) ||
+      (group === 'verify' && verb === undefined);
+    if (!known) throw new UsageError(positionals.join(' '));
+
+    // Everything else runs as a named user, with the same checks as the UI.
+    await login(values.user, verb === 'enrol' && group === 'users');
+
+    if (group === 'users' && verb === 'enrol' && rest.length === 0) {
+      const code = await ask('LEMARI_OTP', t(locale, 'cli.ask_code'), false);
+      const result = await call('auth.confirmEnrolment', { code });
+      print(result, () => `${t(locale, 'cli.recovery_codes')}\n${result.recoveryCodes.map((c) => `  ${c}`).join('\n')}\n`);
+      return EXIT.ok;
+    }
+
+    if (group === 'users' && verb === 'add' && rest.length === 0) {
+      if (!values.nip || !values.nama || !values.role) throw new UsageError('users add --nip NIP --nama NAMA --role clerk|verifier|admin');
+      const password = await ask('LEMARI_NEW_PASSWORD', t(locale, 'cli.ask_initial_password'), true);
+      const user = await call('users.create', { nip: values.nip, nama: values.nama, role: values.role, password, email: values.email ?? null });
+      print(user, () => `#${user.id} ${user.nip} ${user.nama} (${user.role})\n`);
+      return EXIT.ok;
+    }
+
+    if (group === 'users' && verb === 'list' && rest.length === 0) {
+      const users = await call('users.list', {});
+      print(users, () => `${users.map((u) => [`#${u.id}`, u.nip, u.nama, u.role, u.disabled ? 'nonaktif' : '', u.mfaEnrolled ? 'MFA' : 'tanpa MFA'].join('\t')).join('\n')}\n`);
+      return EXIT.ok;
+    }
 
     if (group === 'employees' && verb === 'import' && rest.length === 1) {
       const report = await call('employees.import', { file: { path: resolve(rest[0]) } });
@@ -157,12 +224,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
 
     throw new UsageError(positionals.join(' '));
+
+    async function login(flag: string | undefined, enrolling: boolean): Promise<void> {
+      const nip = flag ?? io.env.LEMARI_USER ?? (io.prompt ? await io.prompt('NIP: ', false) : undefined);
+      if (!nip) throw new UsageError(`--user / LEMARI_USER: ${t(locale, 'cli.needs_env', { name: 'LEMARI_USER' })}`);
+      const password = await ask('LEMARI_PASSWORD', t(locale, 'cli.ask_password'), true);
+      const begun = await call('auth.beginLogin', { nip, password });
+      if (begun.next === 'done') {
+        if (!enrolling) throw Object.assign(new Error(t(locale, 'cli.enrol_first')), { code: 'unauthenticated' });
+        return;
+      }
+      const code = await ask('LEMARI_OTP', t(locale, 'cli.ask_code'), false);
+      await call('auth.completeLogin', { ticket: begun.ticket, code });
+    }
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`Perintah tidak dikenal / unknown command: ${error.message}\n\n${USAGE}`);
       return EXIT.usage;
     }
-    const message = (error as Error).message;
+    const message = error instanceof SecretStoreError ? secretStoreMessage(error, (key, params) => t(locale, key, params)) : (error as Error).message;
     io.stderr(values.json ? `${JSON.stringify({ ok: false, error: { code: (error as { code?: string }).code ?? 'internal', message } })}\n` : `${message}\n`);
     return EXIT.failed;
   } finally {

@@ -17,7 +17,8 @@ export interface EventSink {
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
 }
 
-/** Who is calling; a later issue fills it from the login session. */
+/** Who is calling, as the audit log names them: the user's NIP (and their account id). */
 export interface Actor {
   id: string;
+  userId?: number;
 }

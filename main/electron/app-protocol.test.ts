@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../common/errors';
-import type { Actor } from '../core/ports';
+import { newSession, type Session } from '../access';
 import { createAppProtocolHandler, type DocumentSource } from './app-protocol';
 import { RENDERER_CSP } from './csp';
 
@@ -13,15 +13,16 @@ const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 let root: string;
 let rendererDir: string;
-const opened: { id: number; actor: Actor }[] = [];
+const sari: Session = { ...newSession(0), user: { id: 1, nip: '199001012015032001', nama: 'Sari', role: 'clerk' }, mfa: true };
+const opened: { id: number; actor: string | undefined }[] = [];
 const errors: string[] = [];
 
 const documents: DocumentSource = {
-  async documentContent(id, actor) {
+  async documentContent(id, session) {
     if (id === 403) throw new AppError('forbidden', 'no');
     if (id === 500) throw new Error('disk on fire');
     if (id !== 1) throw new AppError('not_found', `Document #${id} not found`);
-    opened.push({ id, actor });
+    opened.push({ id, actor: session.user?.nip });
     return {
       size: PDF.length,
       // The blob store's contract: end inclusive, like fs.createReadStream.
@@ -45,7 +46,7 @@ beforeAll(() => {
   // Secrets beside the renderer folder, which no app:// URL may reach.
   writeFileSync(join(root, 'out', 'secret.txt'), 'secret');
   writeFileSync(join(root, 'config.json'), '{"secret":true}');
-  handle = createAppProtocolHandler({ rendererDir, documents, actor: () => ({ id: 'sari' }), logger: { error: (message) => errors.push(message), info: () => {} } });
+  handle = createAppProtocolHandler({ rendererDir, documents, session: () => sari, logger: { error: (message) => errors.push(message), info: () => {} } });
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -111,7 +112,7 @@ describe('app:// document bytes', () => {
     expect(response.headers.get('content-length')).toBe(String(PDF.length));
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(Buffer.from(await response.arrayBuffer()).equals(PDF)).toBe(true);
-    expect(opened).toEqual([{ id: 1, actor: { id: 'sari' } }]);
+    expect(opened).toEqual([{ id: 1, actor: '199001012015032001' }]);
   });
 
   it('answers Range requests the way pdf.js asks for them', async () => {

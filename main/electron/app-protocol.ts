@@ -6,22 +6,22 @@ import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { AppError, type ErrorCode } from '../../common/errors';
 import type { Logger } from '../api';
-import type { Actor } from '../core/ports';
+import type { Session } from '../access';
 import { contentTypeFor, parseRange, routeAppUrl } from './app-url';
 import { DOCUMENT_HEADERS, RENDERER_HEADERS } from './csp';
 
 /** The part of the profile app:// reads document bytes from. */
 export interface DocumentSource {
-  documentContent(id: number, actor: Actor): Promise<{ size: number; stream(range?: { start: number; end: number }): NodeJS.ReadableStream }>;
-  thumbnail(id: number): Promise<Buffer | null>;
+  documentContent(id: number, session: Session): Promise<{ size: number; stream(range?: { start: number; end: number }): NodeJS.ReadableStream }>;
+  thumbnail(id: number, session: Session): Promise<Buffer | null>;
 }
 
 export interface AppProtocolOptions {
   /** Absolute path of the built renderer (out/renderer). */
   rendererDir: string;
   documents: DocumentSource;
-  /** Read per request: the signed-in user can change while the window stays open. */
-  actor: () => Actor;
+  /** Read per request: the window's session, whose user can change while the window stays open. */
+  session: () => Session;
   logger: Logger;
 }
 
@@ -51,7 +51,7 @@ function toBody(stream: NodeJS.ReadableStream): Body {
 }
 
 export function createAppProtocolHandler(options: AppProtocolOptions): (request: Request) => Promise<Response> {
-  const { rendererDir, documents, actor, logger } = options;
+  const { rendererDir, documents, session, logger } = options;
 
   async function serveFile(path: string, fallback: string | null, head: boolean): Promise<Response> {
     let bytes: Buffer;
@@ -69,7 +69,7 @@ export function createAppProtocolHandler(options: AppProtocolOptions): (request:
   }
 
   async function serveContent(id: number, request: Request, head: boolean): Promise<Response> {
-    const content = await documents.documentContent(id, actor());
+    const content = await documents.documentContent(id, session());
     const range = parseRange(request.headers.get('range'), content.size);
     const headers: Record<string, string> = { 'Content-Type': 'application/pdf', 'Accept-Ranges': 'bytes' };
     if (range.kind === 'unsatisfiable') return empty(416, { ...headers, 'Content-Range': `bytes */${content.size}` });
@@ -87,7 +87,7 @@ export function createAppProtocolHandler(options: AppProtocolOptions): (request:
   }
 
   async function serveThumbnail(id: number, head: boolean): Promise<Response> {
-    const png = await documents.thumbnail(id);
+    const png = await documents.thumbnail(id, session());
     if (!png) return empty(404);
     return new Response(head ? null : new Uint8Array(png), {
       status: 200,

@@ -2,14 +2,15 @@
 // wires it to one window through the app:// protocol and one validated IPC channel. The
 // workstation's logic is all behind the profile; nothing here decides anything about data.
 
-import { app, dialog, ipcMain, protocol, session, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { app, dialog, ipcMain, protocol, safeStorage, session, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BRIDGE_CHANNELS } from '../../common/bridge';
 import { AppError } from '../../common/errors';
 import { t, type Locale } from '../../common/i18n';
 import type { Logger } from '../api';
-import type { Actor } from '../core/ports';
+import type { Session } from '../access';
+import { PassphraseSecretStore, SafeStorageSecretStore, SecretStoreError, passphraseSalt, secretStoreMessage, type SecretStore } from '../infra/secrets';
 import { defaultDataDir, resolveDataDir } from '../infra/settings';
 import { openProfile, type Profile } from '../profile';
 import { createAppProtocolHandler } from './app-protocol';
@@ -25,8 +26,9 @@ const logger: Logger = {
   info: (message, detail) => console.info(`[lemari] ${message}`, ...(detail === undefined ? [] : [detail])),
 };
 
-// Until login arrives (a later issue) every call is made by the workstation's local user.
-const actor = (): Actor => ({ id: 'local' });
+// One window, one session: the login screen fills it; app:// and IPC both read it per request.
+let windowSession: Session | null = null;
+const currentSession = (): Session => windowSession!;
 
 const args = parseShellArgs(process.argv.slice(1), process.cwd());
 if (args.problems.length > 0) {
@@ -66,16 +68,17 @@ async function start(): Promise<void> {
   const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
   let profile: Profile;
   try {
-    profile = await openProfile({ dataDir, host: 'electron', resourcesDir, settings, logger, version: app.getVersion() });
+    profile = await openProfile({ dataDir, host: 'electron', resourcesDir, settings, logger, version: app.getVersion(), secrets: secretStore() });
   } catch (error) {
     fatal(error, settings);
     return;
   }
 
   hardenSession(session.defaultSession, logger);
-  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: join(import.meta.dirname, '../renderer'), documents: profile, actor, logger }));
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir: join(import.meta.dirname, '../renderer'), documents: profile, session: currentSession, logger }));
 
-  const handleCall = createCallHandler(profile.api, actor, logger);
+  windowSession = profile.newSession();
+  const handleCall = createCallHandler(profile.api, currentSession, logger);
   ipcMain.handle(BRIDGE_CHANNELS.call, (event, method: unknown, input: unknown) => handleCall(senderOf(event), method, input));
 
   const unsubscribe = profile.events.subscribe((name, payload) => {
@@ -110,6 +113,21 @@ async function start(): Promise<void> {
   });
 }
 
+/**
+ * The OS keeps the profile's keys (DPAPI, Keychain, libsecret). Where Linux offers only its
+ * plain-text backend, the keys are wrapped with a passphrase from LEMARI_PASSPHRASE instead;
+ * without one, opening fails with the reason (see docs/SECURITY.md).
+ */
+function secretStore(): SecretStore {
+  try {
+    return new SafeStorageSecretStore(safeStorage, dataDir);
+  } catch (error) {
+    const passphrase = process.env.LEMARI_PASSPHRASE;
+    if (error instanceof SecretStoreError && error.problem === 'os_plain_text' && passphrase) return new PassphraseSecretStore(passphrase, passphraseSalt(dataDir));
+    throw error;
+  }
+}
+
 function senderOf(event: IpcMainInvokeEvent): SenderInfo {
   const frame = event.senderFrame;
   return {
@@ -127,7 +145,12 @@ function fatal(error: unknown, settings?: ElectronSettingsStore): void {
   } catch {
     // A broken config.json is likely the very reason we are here; Indonesian it is.
   }
-  const message = error instanceof AppError ? error.message : t(locale, 'error.internal');
+  const message =
+    error instanceof AppError
+      ? error.message
+      : error instanceof SecretStoreError
+        ? secretStoreMessage(error, (key, params) => t(locale, key, params))
+        : t(locale, 'error.internal');
   dialog.showErrorBox(t(locale, 'app.title'), message);
   app.exit(1);
 }

@@ -1,9 +1,12 @@
+import { newSession, type Session } from '../access';
 import { describe, expect, it } from 'vitest';
 import { ok, type Result } from '../../common/errors';
 import type { Api, CallContext } from '../api';
 import { createCallHandler, isTrustedSender, type SenderInfo } from './ipc-guard';
 
 const trusted: SenderInfo = { senderUrl: 'app://lemari/index.html', isMainFrame: true, isOwnWindow: true };
+
+const sari: Session = { ...newSession(0), user: { id: 1, nip: '199001012015032001', nama: 'Sari', role: 'clerk' }, mfa: true };
 
 describe('isTrustedSender', () => {
   it('trusts the main frame of our own window showing app://lemari', () => {
@@ -53,17 +56,17 @@ describe('createCallHandler', () => {
   }
   const quiet = { error: () => {} };
 
-  it('forwards a trusted call with the current actor', async () => {
+  it('forwards a trusted call with the window session', async () => {
     const { api, calls } = recordingApi();
-    const handle = createCallHandler(api, () => ({ id: 'sari' }), quiet);
+    const handle = createCallHandler(api, () => sari, quiet);
     await expect(handle(trusted, 'documents.get', { id: 3 })).resolves.toEqual({ ok: true, value: { echoed: 'documents.get' } });
-    expect(calls).toEqual([{ method: 'documents.get', input: { id: 3 }, context: { actor: { id: 'sari' } } }]);
+    expect(calls).toEqual([{ method: 'documents.get', input: { id: 3 }, context: { session: sari } }]);
   });
 
   it('answers an untrusted frame with forbidden and never reaches the api', async () => {
     const { api, calls } = recordingApi();
     const logged: string[] = [];
-    const handle = createCallHandler(api, () => ({ id: 'sari' }), { error: (message) => logged.push(message) });
+    const handle = createCallHandler(api, () => sari, { error: (message) => logged.push(message) });
     const result = await handle({ ...trusted, isMainFrame: false }, 'maintenance.verify', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const foreign = await handle({ ...trusted, senderUrl: 'https://evil.example/' }, 'documents.get', { id: 1 });
@@ -74,7 +77,7 @@ describe('createCallHandler', () => {
 
   it('turns a non-string method into an unknown one for the api to refuse', async () => {
     const { api, calls } = recordingApi();
-    await createCallHandler(api, () => ({ id: 'sari' }), quiet)(trusted, { toString: () => 'documents.get' }, {});
+    await createCallHandler(api, () => sari, quiet)(trusted, { toString: () => 'documents.get' }, {});
     expect(calls[0].method).toBe('');
   });
 });

@@ -4,7 +4,7 @@
 
 import { fail, type Result } from '../../common/errors';
 import type { Api } from '../api';
-import type { Actor } from '../core/ports';
+import type { Session } from '../access';
 import { isAppUrl } from './app-url';
 
 export interface SenderInfo {
@@ -25,7 +25,7 @@ export interface CallLogger {
 }
 
 /** The body of the one IPC call channel: check the sender, then hand the call to the api (which validates the input). */
-export function createCallHandler(api: Api, actor: () => Actor, logger: CallLogger) {
+export function createCallHandler(api: Api, session: () => Session, logger: CallLogger) {
   return async (sender: SenderInfo, method: unknown, input: unknown): Promise<Result<unknown>> => {
     if (!isTrustedSender(sender)) {
       logger.error('refused an IPC call from an untrusted sender', { url: sender.senderUrl, mainFrame: sender.isMainFrame, ownWindow: sender.isOwnWindow });
@@ -33,6 +33,6 @@ export function createCallHandler(api: Api, actor: () => Actor, logger: CallLogg
       return fail('forbidden', 'untrusted sender');
     }
     // A non-string name becomes an unknown method, reported by the api in the user's language.
-    return api.call(typeof method === 'string' ? method : '', input, { actor: actor() });
+    return api.call(typeof method === 'string' ? method : '', input, { session: session() });
   };
 }

@@ -4,23 +4,46 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/run';
+import { openDatabase } from '../../main/infra/db';
+import { databaseKey, KeyFileSecretStore } from '../../main/infra/secrets';
+import { fromBase32, totpCode } from '../../main/core/auth/totp';
 import { makePdf } from '../helpers/pdf';
 import { tempDir } from '../helpers/profile';
 
+const ADMIN_NIP = '198001012005011001';
+const PASSWORD = 'arsip kepegawaian aman 2026';
+
 let work: ReturnType<typeof tempDir>;
 let dataDir: string;
-beforeEach(() => {
-  work = tempDir('lemari-cli-');
-  dataDir = join(work.dir, 'profil');
-});
-afterEach(() => work.cleanup());
+let now: number;
+let secret: string;
+const clock = { now: () => new Date(now) };
 
-async function cli(...args: string[]) {
+/** Each run is a fresh half-minute, so its code is a new time step (a replayed code is refused). */
+async function run(args: string[], env: Record<string, string | undefined>) {
+  now += 30_000;
   let stdout = '';
   let stderr = '';
-  const code = await runCli([...args, '--data-dir', dataDir], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {}, isTty: false });
+  const code = await runCli([...args, '--data-dir', dataDir], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env, isTty: false, clock });
   return { code, stdout, stderr, json: () => JSON.parse(stdout) };
 }
+
+const currentCode = () => totpCode(fromBase32(secret), new Date(now + 30_000));
+const cli = (...args: string[]) => run(args, { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: currentCode() });
+
+beforeEach(async () => {
+  work = tempDir('lemari-cli-');
+  dataDir = join(work.dir, 'profil');
+  now = Date.parse('2026-11-24T02:00:00Z');
+  const boot = await run(['users', 'bootstrap', '--nip', ADMIN_NIP, '--nama', 'Admin BKD', '--json'], { LEMARI_PASSWORD: PASSWORD });
+  expect(boot.code).toBe(0);
+  secret = boot.json().enrolment.secret;
+  expect(boot.json().enrolment.uri).toMatch(/^otpauth:\/\/totp\/Lemari:198001012005011001\?/);
+  const enrol = await run(['users', 'enrol', '--json'], { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: currentCode() });
+  expect(enrol.code).toBe(0);
+  expect(enrol.json().recoveryCodes).toHaveLength(10);
+});
+afterEach(() => work.cleanup());
 
 describe('lemari CLI', () => {
   it('imports employees and scans, lists, searches and verifies', async () => {
@@ -60,6 +83,31 @@ describe('lemari CLI', () => {
     expect(result.stdout).toContain('kosong.pdf: Berkas kosong (0 byte)');
   });
 
+  it('runs nothing without a valid login: wrong password, missing code, replayed code', async () => {
+    const wrong = await run(['documents', 'list'], { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: 'salah sama sekali', LEMARI_OTP: currentCode() });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toBe('');
+    const noCode = await run(['documents', 'list'], { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD });
+    expect(noCode).toMatchObject({ code: 2 });
+    expect(noCode.stderr).toContain('LEMARI_OTP');
+    const code = currentCode();
+    now -= 30_000; // the next run happens in the same half-minute as this code
+    expect((await run(['documents', 'list'], { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: code })).code).toBe(0);
+    now -= 30_000;
+    const replay = await run(['documents', 'list'], { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: code });
+    expect(replay.code).toBe(1);
+  });
+
+  it('lets the admin add a local account that must change its password', async () => {
+    const added = await run(['users', 'add', '--nip', '199001012015031001', '--nama', 'Budi', '--role', 'clerk', '--json'], {
+      LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: currentCode(), LEMARI_NEW_PASSWORD: 'sandi awal budi 123',
+    });
+    expect(added.code).toBe(0);
+    expect(added.json()).toMatchObject({ role: 'clerk', mustChangePassword: true, mfaEnrolled: false });
+    const listed = await cli('users', 'list', '--json');
+    expect(listed.json().map((u: { nip: string }) => u.nip).sort()).toEqual(['198001012005011001', '199001012015031001']);
+  });
+
   it('answers usage errors with exit 2 and the usage text on stderr', async () => {
     const result = await cli('documents', 'burn');
     expect(result.code).toBe(2);
@@ -78,7 +126,11 @@ describe('lemari CLI', () => {
     const blob = readdirSync(join(dataDir, 'blobs', shard))[0];
     writeFileSync(join(dataDir, 'blobs', shard, blob), 'rusak');
 
-    const child = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'verify', '--data-dir', dataDir, '--json'], { encoding: 'utf8' });
+    // A real process on the real clock: enrol a second admin's code at the real time.
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'verify', '--data-dir', dataDir, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: totpCode(fromBase32(secret), new Date()) },
+    });
     expect(child.status).toBe(1);
     const report = JSON.parse(child.stdout);
     expect(report).toMatchObject({ ok: false, problems: [{ kind: 'blob_mismatch', documentId: 1 }] });
@@ -90,8 +142,8 @@ describe('lemari CLI', () => {
     writeFileSync(scan, await makePdf());
     expect((await cli('import', scan)).code).toBe(0);
     expect((await cli('documents', 'list')).code).toBe(0);
-    const Database = (await import('better-sqlite3-multiple-ciphers')).default;
-    const raw = new Database(join(dataDir, 'lemari.db'));
+    // The attacker here holds the profile's key too (the worst case): the chain still tells.
+    const raw = openDatabase(join(dataDir, 'lemari.db'), { key: databaseKey(new KeyFileSecretStore(dataDir), dataDir) });
     raw.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'penyusup' WHERE action = 'document.imported'");
     const id = (raw.prepare("SELECT id FROM audit_log WHERE action = 'document.imported'").get() as { id: number }).id;
     raw.close();

@@ -17,6 +17,7 @@ import { checkAnyNip, normalizeNip } from '../../../common/nip';
 import type { Db } from '../../infra/db';
 import type { SecretStore } from '../../infra/secrets';
 import { writeTransaction, type AuditEntry } from '../audit';
+import { ROLES, type Role } from '../../../common/contract';
 import { nipProblemMessage } from '../employees';
 import type { Clock, Translate } from '../ports';
 import { EMPTY_BLOCK_LIST, type PasswordBlockList } from './common-passwords';
@@ -25,8 +26,7 @@ import { ARGON2_PARAMS, hashPassword, needsRehash, passwordProblem, passwordProb
 import { hashRecoveryCode, newRecoveryCode, normalizeRecoveryCode, RECOVERY_CODE_COUNT, RECOVERY_SALT_BYTES, recoveryCodeMatches } from './recovery';
 import { checkTotp, otpauthUri, qrSvg, timeStepAt, toBase32, TOTP_SECRET_BYTES, type TotpCheck } from './totp';
 
-export const ROLES = ['clerk', 'verifier', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../../../common/contract';
 
 export interface AuthUser {
   id: number;

@@ -14,6 +14,7 @@ export interface SettingsStore {
 export const DEFAULT_SETTINGS: Settings = {
   locale: 'id',
   maxFileBytes: 100 * 1024 * 1024,
+  idleLockMinutes: 15,
 };
 
 /** Reads whatever is stored, keeping only valid values and filling defaults for the rest. */

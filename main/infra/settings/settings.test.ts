@@ -31,6 +31,6 @@ describe('ConfSettingsStore', () => {
     store.set({ locale: 'en' });
     expect(JSON.parse(readFileSync(configPath(dir), 'utf8')).locale).toBe('en');
     writeFileSync(configPath(dir), JSON.stringify({ locale: 'fr', maxFileBytes: 5000 }));
-    expect(new ConfSettingsStore(dir).get()).toEqual({ locale: 'id', maxFileBytes: 5000 });
+    expect(new ConfSettingsStore(dir).get()).toEqual({ locale: 'id', maxFileBytes: 5000, idleLockMinutes: 15 });
   });
 });
