@@ -1,9 +1,42 @@
 // Builds the three parts: main (the Electron shell, the browser host and the CLI, one
 // entry each, sharing chunks), the sandboxed preload (one CommonJS bundle) and the renderer.
-import { resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
+import type { Plugin } from 'vite';
 
 const root = import.meta.dirname;
+
+/**
+ * pdf.js's helper files (WebAssembly decoders, standard fonts, CMaps, ICC profiles) are
+ * fetched at run time, not imported, so the bundler does not see them. This copies them to
+ * out/renderer/pdfjs/<folder>/ (and serves them there in dev): the viewer never reaches for
+ * a CDN, which the CSP and an offline office would both refuse.
+ */
+function pdfjsAssets(): Plugin {
+  const source = resolve(root, 'node_modules/pdfjs-dist');
+  const folders = ['wasm', 'standard_fonts', 'cmaps', 'iccs'];
+  const types: Record<string, string> = { '.wasm': 'application/wasm', '.js': 'text/javascript' };
+  return {
+    name: 'lemari:pdfjs-assets',
+    configureServer(server) {
+      server.middlewares.use('/pdfjs', (req, res, next) => {
+        const file = resolve(source, `.${decodeURIComponent((req.url ?? '/').split('?')[0])}`);
+        const inside = relative(source, file).split(/[\\/]/);
+        if (inside[0] === '..' || !folders.includes(inside[0]) || !existsSync(file) || !statSync(file).isFile()) return next();
+        res.setHeader('Content-Type', types[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream');
+        res.end(readFileSync(file));
+      });
+    },
+    generateBundle() {
+      for (const folder of folders) {
+        for (const name of readdirSync(resolve(source, folder))) {
+          this.emitFile({ type: 'asset', fileName: `pdfjs/${folder}/${name}`, source: readFileSync(resolve(source, folder, name)) });
+        }
+      }
+    },
+  };
+}
 
 export default defineConfig({
   main: {
@@ -32,6 +65,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(root, 'renderer'),
+    plugins: [pdfjsAssets()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       rollupOptions: { input: { index: resolve(root, 'renderer/index.html') } },

@@ -1,0 +1,142 @@
+// The app shell: the left navigation (Alt+1..5), the views (each mounted on first visit and
+// kept, so a search or a half-labelled form survives a trip elsewhere) and the document
+// viewer laid over them.
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { Settings } from '../../../common/contract';
+import type { ReferenceData } from '../../../common/doctypes';
+import type { Locale, MessageKey } from '../../../common/i18n';
+import { t } from '../../../common/i18n';
+import { EmployeesView } from '../features/employees';
+import { ImportView } from '../features/import';
+import { LabelView } from '../features/labelling';
+import { SearchView } from '../features/search';
+import { SettingsView } from '../features/settings';
+import { DocumentViewer } from '../features/viewer';
+import type { Host } from '../host';
+import type { SignedInUser } from '../features/auth';
+import { ServicesContext, VIEW_NAMES, type AppInfo, type Services, type ViewName } from '../shared/services';
+
+const NAV: { view: ViewName; label: MessageKey }[] = [
+  { view: 'import', label: 'nav.import' },
+  { view: 'label', label: 'nav.label' },
+  { view: 'search', label: 'nav.search' },
+  { view: 'employees', label: 'nav.employees' },
+  { view: 'settings', label: 'nav.settings' },
+];
+
+/** Search first: the clerk's most frequent question is "where is that document?". */
+const START_VIEW: ViewName = 'search';
+
+interface AppProps {
+  host: Host;
+  info: AppInfo;
+  reference: ReferenceData;
+  user: SignedInUser;
+  onLogout(): void;
+  settingsChanged(settings: Settings): void;
+}
+
+export function App({ host, info, reference, user, onLogout, settingsChanged }: AppProps) {
+  const [view, setView] = useState<ViewName>(START_VIEW);
+  const [visited, setVisited] = useState<ReadonlySet<ViewName>>(() => new Set([START_VIEW]));
+  const [viewing, setViewing] = useState<number | null>(null);
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const locale: Locale = info.settings.locale;
+
+  const navigate = useCallback((next: ViewName) => {
+    setViewing(null);
+    setView(next);
+    setVisited((seen) => (seen.has(next) ? seen : new Set([...seen, next])));
+  }, []);
+
+  const openDocument = useCallback((id: number) => {
+    returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setViewing(id);
+  }, []);
+
+  const closeViewer = useCallback(() => {
+    setViewing(null);
+    // Back to where the clerk was: the result row, the folder entry.
+    requestAnimationFrame(() => returnFocus.current?.focus());
+  }, []);
+
+  const services = useMemo<Services>(
+    () => ({ host, reference, info, openDocument, navigate, settingsChanged }),
+    [host, reference, info, openDocument, navigate, settingsChanged],
+  );
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      // event.code, not key: Alt+digit types other characters on some layouts.
+      const digit = /^Digit([1-5])$/.exec(event.code);
+      if (!digit) return;
+      event.preventDefault();
+      navigate(VIEW_NAMES[Number(digit[1]) - 1]);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [navigate]);
+
+  useEffect(() => {
+    document.title = `${t(locale, NAV.find((item) => item.view === view)!.label)} · ${t(locale, 'app.title')}`;
+  }, [locale, view]);
+
+  const views: Record<ViewName, (active: boolean) => ReactNode> = {
+    import: (active) => <ImportView active={active} />,
+    label: (active) => <LabelView active={active} />,
+    search: (active) => <SearchView active={active} />,
+    employees: (active) => <EmployeesView active={active} />,
+    settings: (active) => <SettingsView active={active} />,
+  };
+
+  return (
+    <ServicesContext value={services}>
+      <div className="app">
+        <nav className="nav" aria-label={t(locale, 'nav.aria')}>
+          <div className="brand">{t(locale, 'app.title')}</div>
+          <ul>
+            {NAV.map((item, index) => (
+              <li key={item.view}>
+                <button
+                  type="button"
+                  className="nav-item"
+                  data-testid={`nav-${item.view}`}
+                  aria-current={view === item.view && viewing === null ? 'page' : undefined}
+                  onClick={() => navigate(item.view)}
+                >
+                  <span>{t(locale, item.label)}</span>
+                  <kbd>Alt+{index + 1}</kbd>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <div className="nav-foot">
+            <div className="nav-user" data-testid="nav-user">
+              <strong>{user.nama}</strong>
+              <span>{t(locale, `role.${user.role}`)}</span>
+            </div>
+            <button type="button" className="nav-logout" onClick={onLogout} data-testid="nav-logout">
+              {t(locale, 'session.logout')}
+            </button>
+            <div>{t(locale, 'app.version', { version: info.version })}</div>
+          </div>
+        </nav>
+        <main className="main">
+          {VIEW_NAMES.filter((name) => visited.has(name)).map((name) => (
+            <section
+              key={name}
+              className="view"
+              hidden={name !== view}
+              inert={viewing !== null}
+              aria-label={t(locale, NAV.find((item) => item.view === name)!.label)}
+            >
+              {views[name](name === view && viewing === null)}
+            </section>
+          ))}
+          {viewing !== null && <DocumentViewer key={viewing} id={viewing} onClose={closeViewer} />}
+        </main>
+      </div>
+    </ServicesContext>
+  );
+}

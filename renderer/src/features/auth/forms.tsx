@@ -1,0 +1,290 @@
+// The screens between opening Lemari and working in it: creating the first admin, signing
+// in (password, then the authenticator code or a recovery code), enrolling an authenticator
+// app, keeping the recovery codes, replacing a password an admin set, and unlocking after
+// the idle lock. Each is a plain form: Enter submits, the first field has focus, errors are
+// main's messages.
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import type { Enrolment, LoginResult } from '../../../../common/contract';
+import type { Result } from '../../../../common/errors';
+import { useT } from '../../shared/i18n';
+import { ErrorBox } from '../../shared/ui';
+import type { Host } from '../../host';
+
+function AuthCard(props: { title: string; intro?: ReactNode; error: string | null; testId: string; children: ReactNode }) {
+  return (
+    <main className="auth-screen">
+      <section className="auth-card" data-testid={props.testId} aria-labelledby="auth-title">
+        <div className="brand-dark">Lemari</div>
+        <h1 id="auth-title">{props.title}</h1>
+        {props.intro && <p className="hint">{props.intro}</p>}
+        <ErrorBox message={props.error} />
+        {props.children}
+      </section>
+    </main>
+  );
+}
+
+/** Runs a call for a form: busy while it runs, its error message kept, the value handed on. */
+function useSubmit() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function submit<T>(run: () => Promise<Result<T>>, then: (value: T) => void) {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    const result = await run();
+    setBusy(false);
+    if (result.ok) then(result.value);
+    else setError(result.error.message);
+  }
+  return { busy, error, setError, submit };
+}
+
+function Field(props: {
+  label: string;
+  value: string;
+  onChange(value: string): void;
+  type?: 'text' | 'password';
+  autoComplete: string;
+  testId: string;
+  autoFocus?: boolean;
+  inputMode?: 'numeric';
+  hint?: string;
+}) {
+  const ref = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (props.autoFocus) ref.current?.focus();
+  }, [props.autoFocus]);
+  return (
+    <label className="field">
+      <span>{props.label}</span>
+      <input
+        ref={ref}
+        type={props.type ?? 'text'}
+        value={props.value}
+        autoComplete={props.autoComplete}
+        inputMode={props.inputMode}
+        spellCheck={false}
+        maxLength={1024}
+        data-testid={props.testId}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+      {props.hint && <span className="hint">{props.hint}</span>}
+    </label>
+  );
+}
+
+function prevent(handler: () => void) {
+  return (event: FormEvent) => {
+    event.preventDefault();
+    handler();
+  };
+}
+
+export function BootstrapForm({ host, onEnrol }: { host: Host; onEnrol(enrolment: Enrolment): void }) {
+  const tr = useT();
+  const { busy, error, setError, submit } = useSubmit();
+  const [nip, setNip] = useState('');
+  const [nama, setNama] = useState('');
+  const [password, setPassword] = useState('');
+  const [again, setAgain] = useState('');
+  return (
+    <AuthCard title={tr('bootstrap.title')} intro={tr('bootstrap.intro')} error={error} testId="auth-bootstrap">
+      <form
+        onSubmit={prevent(() => {
+          if (password !== again) return setError(tr('password.mismatch'));
+          void submit(() => host.call('auth.bootstrap', { nip, nama, password }), (value) => onEnrol(value.enrolment));
+        })}
+      >
+        <Field label={tr('doc.nip')} value={nip} onChange={setNip} autoComplete="username" inputMode="numeric" testId="auth-nip" autoFocus />
+        <Field label={tr('bootstrap.nama')} value={nama} onChange={setNama} autoComplete="name" testId="auth-nama" />
+        <Field label={tr('login.password')} value={password} onChange={setPassword} type="password" autoComplete="new-password" testId="auth-password" hint={tr('password.hint')} />
+        <Field label={tr('password.again')} value={again} onChange={setAgain} type="password" autoComplete="new-password" testId="auth-password-again" />
+        <button type="submit" className="primary" disabled={busy}>
+          {tr('bootstrap.submit')}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}
+
+export function LoginForm({ host, onDone }: { host: Host; onDone(): void }) {
+  const tr = useT();
+  const { busy, error, submit } = useSubmit();
+  const [nip, setNip] = useState('');
+  const [password, setPassword] = useState('');
+  const [ticket, setTicket] = useState<string | null>(null);
+  const [code, setCode] = useState('');
+  const [recovery, setRecovery] = useState(false);
+
+  if (ticket) {
+    return (
+      <AuthCard title={tr(recovery ? 'login.recovery.title' : 'login.code.title')} intro={tr(recovery ? 'login.recovery.hint' : 'login.code.hint')} error={error} testId="auth-code">
+        <form
+          onSubmit={prevent(() =>
+            submit<LoginResult>(
+              () => (recovery ? host.call('auth.completeLoginWithRecoveryCode', { ticket, recoveryCode: code }) : host.call('auth.completeLogin', { ticket, code })),
+              onDone,
+            ),
+          )}
+        >
+          <Field
+            key={recovery ? 'recovery' : 'code'}
+            label={tr(recovery ? 'login.recovery.label' : 'login.code.label')}
+            value={code}
+            onChange={setCode}
+            autoComplete="one-time-code"
+            inputMode={recovery ? undefined : 'numeric'}
+            testId="auth-code-input"
+            autoFocus
+          />
+          <div className="auth-actions">
+            <button type="submit" className="primary" disabled={busy}>
+              {tr('login.code.submit')}
+            </button>
+            <button
+              type="button"
+              className="link"
+              onClick={() => {
+                setRecovery(!recovery);
+                setCode('');
+              }}
+            >
+              {tr(recovery ? 'login.recovery.back' : 'login.recovery.use')}
+            </button>
+          </div>
+        </form>
+      </AuthCard>
+    );
+  }
+
+  return (
+    <AuthCard title={tr('login.title')} error={error} testId="auth-login">
+      <form
+        onSubmit={prevent(() =>
+          submit(
+            () => host.call('auth.beginLogin', { nip, password }),
+            (value) => (value.next === 'code' ? setTicket(value.ticket) : onDone()),
+          ),
+        )}
+      >
+        <Field label={tr('doc.nip')} value={nip} onChange={setNip} autoComplete="username" inputMode="numeric" testId="auth-nip" autoFocus />
+        <Field label={tr('login.password')} value={password} onChange={setPassword} type="password" autoComplete="current-password" testId="auth-password" />
+        <button type="submit" className="primary" disabled={busy}>
+          {tr('login.submit')}
+        </button>
+      </form>
+    </AuthCard>
+  );
+}
+
+export function EnrolForm(props: { host: Host; enrolment: Enrolment | null; onCodes(codes: string[]): void; onLogout(): void }) {
+  const { host } = props;
+  const tr = useT();
+  const { busy, error, setError, submit } = useSubmit();
+  const [enrolment, setEnrolment] = useState(props.enrolment);
+  const [code, setCode] = useState('');
+
+  useEffect(() => {
+    if (enrolment) return;
+    void host.call('auth.startEnrolment', {}).then((result) => (result.ok ? setEnrolment(result.value) : setError(result.error.message)));
+  }, [host, enrolment, setError]);
+
+  return (
+    <AuthCard title={tr('enrol.title')} intro={tr('enrol.intro')} error={error} testId="auth-enrol">
+      {enrolment && (
+        <div className="enrol">
+          {/* An <img>, not inline markup: an SVG drawn this way can run nothing. */}
+          <img className="qr" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qrSvg)}`} alt={tr('enrol.qr')} width={192} height={192} />
+          <p>
+            {tr('enrol.secret')}: <code className="secret" data-testid="auth-secret">{enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
+          </p>
+        </div>
+      )}
+      <form onSubmit={prevent(() => submit(() => host.call('auth.confirmEnrolment', { code }), (value) => props.onCodes(value.recoveryCodes)))}>
+        <Field label={tr('enrol.code')} value={code} onChange={setCode} autoComplete="one-time-code" inputMode="numeric" testId="auth-code-input" autoFocus />
+        <div className="auth-actions">
+          <button type="submit" className="primary" disabled={busy || !enrolment}>
+            {tr('enrol.submit')}
+          </button>
+          <button type="button" className="link" onClick={props.onLogout}>
+            {tr('session.logout')}
+          </button>
+        </div>
+      </form>
+    </AuthCard>
+  );
+}
+
+export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone(): void }) {
+  const tr = useT();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => buttonRef.current?.focus(), []);
+  return (
+    <AuthCard title={tr('recovery.title')} intro={tr('recovery.intro')} error={null} testId="auth-recovery">
+      <ol className="recovery-codes" data-testid="auth-recovery-codes">
+        {codes.map((code) => (
+          <li key={code}>
+            <code>{code}</code>
+          </li>
+        ))}
+      </ol>
+      <button ref={buttonRef} type="button" className="primary" onClick={onDone}>
+        {tr('recovery.done')}
+      </button>
+    </AuthCard>
+  );
+}
+
+export function ChangePasswordForm({ host, onDone, onLogout }: { host: Host; onDone(): void; onLogout(): void }) {
+  const tr = useT();
+  const { busy, error, setError, submit } = useSubmit();
+  const [oldPassword, setOld] = useState('');
+  const [newPassword, setNew] = useState('');
+  const [again, setAgain] = useState('');
+  return (
+    <AuthCard title={tr('changePassword.title')} intro={tr('changePassword.intro')} error={error} testId="auth-change-password">
+      <form
+        onSubmit={prevent(() => {
+          if (newPassword !== again) return setError(tr('password.mismatch'));
+          void submit(() => host.call('auth.changePassword', { oldPassword, newPassword }), onDone);
+        })}
+      >
+        <Field label={tr('changePassword.old')} value={oldPassword} onChange={setOld} type="password" autoComplete="current-password" testId="auth-password-old" autoFocus />
+        <Field label={tr('changePassword.new')} value={newPassword} onChange={setNew} type="password" autoComplete="new-password" testId="auth-password" hint={tr('password.hint')} />
+        <Field label={tr('password.again')} value={again} onChange={setAgain} type="password" autoComplete="new-password" testId="auth-password-again" />
+        <div className="auth-actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {tr('changePassword.submit')}
+          </button>
+          <button type="button" className="link" onClick={onLogout}>
+            {tr('session.logout')}
+          </button>
+        </div>
+      </form>
+    </AuthCard>
+  );
+}
+
+export function UnlockForm({ host, nama, onDone, onLogout }: { host: Host; nama: string; onDone(): void; onLogout(): void }) {
+  const tr = useT();
+  const { busy, error, submit } = useSubmit();
+  const [password, setPassword] = useState('');
+  return (
+    <div className="lock-overlay" role="dialog" aria-modal="true" aria-labelledby="auth-title">
+      <AuthCard title={tr('unlock.title')} intro={tr('unlock.intro', { nama })} error={error} testId="auth-unlock">
+        <form onSubmit={prevent(() => submit(() => host.call('auth.unlock', { password }), onDone))}>
+          <Field label={tr('login.password')} value={password} onChange={setPassword} type="password" autoComplete="current-password" testId="auth-password" autoFocus />
+          <div className="auth-actions">
+            <button type="submit" className="primary" disabled={busy}>
+              {tr('unlock.submit')}
+            </button>
+            <button type="button" className="link" onClick={onLogout}>
+              {tr('session.logout')}
+            </button>
+          </div>
+        </form>
+      </AuthCard>
+    </div>
+  );
+}

@@ -1,0 +1,2 @@
+// The employees feature's door.
+export { EmployeesView } from './EmployeesView';

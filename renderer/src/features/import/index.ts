@@ -1,0 +1,2 @@
+// The import feature's door.
+export { ImportView } from './ImportView';

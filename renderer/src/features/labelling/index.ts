@@ -1,0 +1,2 @@
+// The labelling feature's door.
+export { LabelView } from './LabelView';

@@ -1,0 +1,2 @@
+// The search feature's door.
+export { SearchView } from './SearchView';

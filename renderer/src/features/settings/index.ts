@@ -1,0 +1,2 @@
+// The settings feature's door.
+export { SettingsView } from './SettingsView';
