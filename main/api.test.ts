@@ -57,7 +57,7 @@ describe('createApi', () => {
 
   it('answers unauthenticated before login and forbidden for the wrong role, before the handler runs', async () => {
     const handler = vi.fn(() => []);
-    const { api } = apiWith({ 'maintenance.verify': handler, 'users.list': handler });
+    const { api } = apiWith({ 'users.list': handler });
     expect(await api.call('users.list', {}, { session: newSession(0) })).toEqual({ ok: false, error: { code: 'unauthenticated', message: 'Silakan masuk dulu' } });
     const clerk = { ...admin, user: { ...admin.user, role: 'clerk' as const } };
     expect(await api.call('users.list', {}, { session: clerk })).toEqual({ ok: false, error: { code: 'forbidden', message: 'Peran Anda (pengelola arsip) tidak berhak melakukan ini' } });
