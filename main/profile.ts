@@ -13,7 +13,7 @@ import { authorize, newSession, refusalCode, type Session } from './access';
 import { actorOf, createApi, type Api, type Handlers, type Logger } from './api';
 import { auditCsv } from './core/audit/csv';
 import { createAuth, loadPasswordBlockList } from './core/auth';
-import { databaseKey, type SecretStore } from './infra/secrets';
+import { blobKeyBytes, databaseKey, type SecretStore } from './infra/secrets';
 import { createAuditLog } from './core/audit';
 import { createCapture } from './core/capture';
 import { createDocuments } from './core/documents';
@@ -83,7 +83,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const syncTypes = db.prepare('INSERT INTO document_types (code, name_id, name_en) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET name_id = excluded.name_id, name_en = excluded.name_en WHERE name_id <> excluded.name_id OR name_en <> excluded.name_en');
   db.transaction(() => reference.documentTypes.forEach((type) => syncTypes.run(type.code, type.name.id, type.name.en)))();
 
-  const blobs = await new FileBlobStore(join(dataDir, BLOBS_DIR)).init();
+  // Document bytes are sealed at rest too, with their own key from the same secret store.
+  const blobs = await new FileBlobStore(join(dataDir, BLOBS_DIR), blobKeyBytes(options.secrets, dataDir)).init();
   const staging = await new StagingArea(join(dataDir, 'staging')).init();
   await staging.sweep(clock.now().getTime(), STAGING_MAX_AGE_MS);
   const events = new EventBus();

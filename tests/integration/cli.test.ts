@@ -59,6 +59,12 @@ describe('lemari CLI', () => {
     expect(imported.code).toBe(0);
     expect(imported.json()).toMatchObject({ imported: [{ name: '199001012015031001_SK_PNS.pdf', pageCount: 1, guess: { nip: '199001012015031001', typeCode: 'SK_PNS' } }], failed: [] });
 
+    // At rest the document is sealed: no PDF header, no text of it on disk.
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const shard = readdirSync(join(dataDir, 'blobs')).find((name) => /^[a-f0-9]{2}$/.test(name))!;
+    const onDisk = readFileSync(join(dataDir, 'blobs', shard, readdirSync(join(dataDir, 'blobs', shard))[0]));
+    expect(onDisk.subarray(0, 5).toString('latin1')).not.toBe('%PDF-');
+    expect(onDisk.includes(Buffer.from('%%EOF'))).toBe(false);
     const listed = await cli('documents', 'list', '--json');
     expect(listed.json()).toMatchObject({ total: 1, items: [{ state: 'draft' }] });
 

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,5 +47,52 @@ describe('FileBlobStore', () => {
     const sha = await blobs.put(new Uint8Array([9, 9, 9]));
     writeFileSync(blobs.pathOf(sha), 'tampered');
     expect(await blobs.hashOnDisk(sha)).not.toBe(sha);
+  });
+});
+
+describe('FileBlobStore with a key (sealed at rest)', () => {
+  async function sealedStore() {
+    const dir = mkdtempSync(join(tmpdir(), 'lemari-blobs-'));
+    dirs.push(dir);
+    return { dir, blobs: await new FileBlobStore(dir, randomBytes(32)).init() };
+  }
+  // Three and a bit chunks, with text a reader would recognise if it leaked.
+  const content = Buffer.from('NIP 199001012015031001 SK PNS '.repeat(7000));
+
+  it('stores no plaintext and reads the content back whole and by ranges', async () => {
+    const { blobs } = await sealedStore();
+    const sha = await blobs.put(content);
+    const onDisk = readFileSync(blobs.pathOf(sha));
+    expect(onDisk.includes(Buffer.from('199001012015031001'))).toBe(false);
+    expect(Buffer.compare(await blobs.read(sha), content)).toBe(0);
+    expect(await blobs.size(sha)).toBe(content.length);
+    expect(await blobs.hashOnDisk(sha)).toBe(sha);
+    for (const [start, end] of [[0, 9], [65530, 65545], [100, content.length - 1], [content.length - 3, content.length + 50]]) {
+      const parts: Buffer[] = [];
+      for await (const part of blobs.stream(sha, { start, end })) parts.push(part as Buffer);
+      expect(Buffer.concat(parts).equals(content.subarray(start, end + 1)), `${start}-${end}`).toBe(true);
+    }
+  });
+
+  it('reports a flipped byte, a truncated file and a swapped key as unreadable', async () => {
+    const { dir, blobs } = await sealedStore();
+    const sha = await blobs.put(content);
+    const path = blobs.pathOf(sha);
+    const original = readFileSync(path);
+    const flipped = Buffer.from(original);
+    flipped[70000] ^= 1;
+    writeFileSync(path, flipped);
+    expect(await blobs.hashOnDisk(sha)).toBe('unreadable');
+    writeFileSync(path, original.subarray(0, original.length - 20000));
+    expect(await blobs.hashOnDisk(sha)).toBe('unreadable');
+    writeFileSync(path, original);
+    expect(await new FileBlobStore(dir, randomBytes(32)).hashOnDisk(sha)).toBe('unreadable');
+  });
+
+  it('seals an empty blob too', async () => {
+    const { blobs } = await sealedStore();
+    const sha = await blobs.put(new Uint8Array());
+    expect((await blobs.read(sha)).length).toBe(0);
+    expect(await blobs.hashOnDisk(sha)).toBe(sha);
   });
 });

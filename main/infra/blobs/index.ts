@@ -1,20 +1,25 @@
-// Content-addressed blob store: <dir>/<first two hex>/<sha256>. A blob is written to a
-// temp file, fsynced, renamed into place and the directory fsynced, so a crash never
-// leaves a half-written file under a real name.
+// Content-addressed blob store: <dir>/<first two hex>/<sha256 of the content>. A blob is
+// written to a temp file, fsynced, renamed into place and the directory fsynced, so a crash
+// never leaves a half-written file under a real name. Given a key, every blob is sealed at
+// rest (see sealed.ts): the name is still the content's hash, the bytes on disk are not the
+// content.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, createReadStream, type ReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { chunkCount, chunkSpan, HEADER_BYTES, openChunk, plainSizeOf, readHeader, sealBlob, CHUNK_BYTES, SealedBlobError } from './sealed';
 
 export interface BlobStore {
   /** Stores bytes; returns their sha256. Idempotent for bytes already present. */
   put(bytes: Uint8Array): Promise<string>;
   has(sha256: string): Promise<boolean>;
   read(sha256: string): Promise<Buffer>;
-  stream(sha256: string, range?: { start: number; end: number }): ReadStream;
+  /** The content, or an inclusive byte range of it. */
+  stream(sha256: string, range?: { start: number; end: number }): Readable;
   size(sha256: string): Promise<number>;
-  /** Recomputes a blob's hash from disk; null if the blob is missing. */
+  /** Recomputes a blob's hash from disk; null if missing, 'unreadable' if it fails authentication. */
   hashOnDisk(sha256: string): Promise<string | null>;
   list(): AsyncIterable<string>;
 }
@@ -28,7 +33,11 @@ export function sha256Hex(bytes: Uint8Array): string {
 export class FileBlobStore implements BlobStore {
   private readonly tmpDir: string;
 
-  constructor(private readonly dir: string) {
+  /** `key`: 32 bytes to seal blobs at rest with; without it blobs are stored as they are. */
+  constructor(
+    private readonly dir: string,
+    private readonly key?: Buffer,
+  ) {
     this.tmpDir = join(dir, 'tmp');
   }
 
@@ -51,7 +60,7 @@ export class FileBlobStore implements BlobStore {
     const temp = join(this.tmpDir, `${sha}.${randomBytes(6).toString('hex')}`);
     const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
     try {
-      await handle.writeFile(bytes);
+      await handle.writeFile(this.key ? sealBlob(this.key, bytes) : bytes);
       await handle.sync();
     } finally {
       await handle.close();
@@ -71,22 +80,31 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
-  read(sha256: string): Promise<Buffer> {
-    return readFile(this.pathOf(sha256));
+  async read(sha256: string): Promise<Buffer> {
+    const parts: Buffer[] = [];
+    for await (const chunk of this.chunks(sha256)) parts.push(chunk);
+    return Buffer.concat(parts);
   }
 
-  stream(sha256: string, range?: { start: number; end: number }): ReadStream {
-    return createReadStream(this.pathOf(sha256), range);
+  stream(sha256: string, range?: { start: number; end: number }): Readable {
+    if (!this.key) return createReadStream(this.pathOf(sha256), range);
+    return Readable.from(this.chunks(sha256, range));
   }
 
   async size(sha256: string): Promise<number> {
-    return (await stat(this.pathOf(sha256))).size;
+    const fileSize = (await stat(this.pathOf(sha256))).size;
+    return this.key ? plainSizeOf(fileSize) : fileSize;
   }
 
   async hashOnDisk(sha256: string): Promise<string | null> {
     if (!(await this.has(sha256))) return null;
     const hash = createHash('sha256');
-    for await (const chunk of this.stream(sha256)) hash.update(chunk as Buffer);
+    try {
+      for await (const chunk of this.chunks(sha256)) hash.update(chunk);
+    } catch (error) {
+      if (error instanceof SealedBlobError) return 'unreadable';
+      throw error;
+    }
     return hash.digest('hex');
   }
 
@@ -94,6 +112,37 @@ export class FileBlobStore implements BlobStore {
     for (const shard of await readdir(this.dir)) {
       if (!/^[a-f0-9]{2}$/.test(shard)) continue;
       for (const name of await readdir(join(this.dir, shard))) if (SHA.test(name)) yield name;
+    }
+  }
+
+  /** The content in pieces, decrypting only the chunks a range touches. */
+  private async *chunks(sha256: string, range?: { start: number; end: number }): AsyncGenerator<Buffer> {
+    if (!this.key) {
+      for await (const piece of createReadStream(this.pathOf(sha256), range)) yield piece as Buffer;
+      return;
+    }
+    const handle: FileHandle = await open(this.pathOf(sha256), 'r');
+    try {
+      const { size: fileSize } = await handle.stat();
+      const header = Buffer.alloc(HEADER_BYTES);
+      await handle.read(header, 0, HEADER_BYTES, 0);
+      const nonce = readHeader(header);
+      const plainSize = plainSizeOf(fileSize);
+      const count = chunkCount(plainSize);
+      const start = range?.start ?? 0;
+      const end = Math.min(range?.end ?? plainSize - 1, plainSize - 1);
+      if (end < start) return;
+      for (let index = Math.floor(start / CHUNK_BYTES); index <= Math.floor(end / CHUNK_BYTES) && index < count; index++) {
+        const span = chunkSpan(index, plainSize);
+        const sealed = Buffer.alloc(span.length);
+        const { bytesRead } = await handle.read(sealed, 0, span.length, span.offset);
+        if (bytesRead !== span.length) throw new SealedBlobError(`chunk ${index} is cut short`);
+        const plain = openChunk(this.key, nonce, index, count, sealed);
+        const from = index * CHUNK_BYTES;
+        yield plain.subarray(Math.max(0, start - from), Math.min(plain.length, end - from + 1));
+      }
+    } finally {
+      await handle.close();
     }
   }
 }

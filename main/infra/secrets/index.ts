@@ -15,5 +15,5 @@ export {
   type Random,
   type SafeStorageLike,
 } from './stores';
-export { DATABASE_KEY_FILE, databaseKey, databaseKeyBytes } from './database-key';
+export { BLOB_KEY_FILE, DATABASE_KEY_FILE, blobKeyBytes, databaseKey, databaseKeyBytes } from './database-key';
 export { KEYS_DIR, keysDir } from './files';
