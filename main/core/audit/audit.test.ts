@@ -62,4 +62,13 @@ describe('audit log', () => {
     expect(audit.list({ actor: 'budi', limit: 10, offset: 0 })).toMatchObject({ total: 1, items: [{ actor: 'budi', action: 'login.succeeded' }] });
     expect(audit.list({ action: 'document.viewed', limit: 2, offset: 0 }).items.map((e) => e.documentId)).toEqual([5, 4]);
   });
+
+  it('queues every entry for the server until it is marked sent', () => {
+    expect(audit.pending(100).map((e) => e.id)).toEqual([1, 2, 3, 4, 5]);
+    audit.markSent(3);
+    expect(audit.pending(100).map((e) => e.id)).toEqual([4, 5]);
+    audit.markSent(2); // a late acknowledgement never moves the cursor back
+    expect(audit.pending(1).map((e) => e.id)).toEqual([4]);
+    expect(audit.pending(1)[0].prev_hash).toBe((ctx.db.prepare('SELECT hash FROM audit_log WHERE id = 3').get() as { hash: string }).hash);
+  });
 });

@@ -97,6 +97,18 @@ export function createAuditLog(deps: { db: Db; clock: Clock }) {
       return { entries, firstBreak };
     },
 
+    /** Entries not yet sent to the server (with their chain links, which the server re-verifies). */
+    pending(limit: number): (AuditRow & { prev_hash: string; hash: string })[] {
+      return db
+        .prepare('SELECT a.id, a.at, a.actor, a.action, a.document_id, a.nip, a.detail, a.prev_hash, a.hash FROM audit_log a WHERE a.id > (SELECT last_id FROM sync_cursors WHERE name = ?) ORDER BY a.id LIMIT ?')
+        .all('audit', limit) as (AuditRow & { prev_hash: string; hash: string })[];
+    },
+
+    /** Records that the server has every entry up to and including `id`. */
+    markSent(id: number): void {
+      db.prepare('UPDATE sync_cursors SET last_id = max(last_id, ?), updated_at = ? WHERE name = ?').run(id, deps.clock.now().toISOString(), 'audit');
+    },
+
     list(filter: AuditFilter): { items: AuditRecord[]; total: number } {
       const { clause, params } = filterSql(filter);
       const rows = db.prepare(`SELECT id, at, actor, action, document_id, nip, detail FROM audit_log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`).all(...params, filter.limit, filter.offset) as AuditRow[];

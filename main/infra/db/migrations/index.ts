@@ -3,6 +3,7 @@ import type { Db } from '..';
 import * as m001 from './001-initial';
 import * as m002 from './002-accounts';
 import * as m003 from './003-audit-chain';
+import * as m004 from './004-sync-cursors';
 
 export interface Migration {
   id: number;
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 1, name: m001.name, sql: m001.sql },
   { id: 2, name: m002.name, sql: m002.sql },
   { id: 3, name: m003.name, sql: m003.sql, up: m003.up },
+  { id: 4, name: m004.name, sql: m004.sql },
 ];
