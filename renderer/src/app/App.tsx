@@ -1,27 +1,36 @@
-// The app shell: the left navigation (Alt+1..5), the views (each mounted on first visit and
+// The app shell: the left navigation (Alt+1..7; Aktivitas and Pengguna only for the roles main lets read them), the views (each mounted on first visit and
 // kept, so a search or a half-labelled form survives a trip elsewhere) and the document
 // viewer laid over them.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { Settings } from '../../../common/contract';
+import type { Role, Settings } from '../../../common/contract';
 import type { ReferenceData } from '../../../common/doctypes';
 import type { Locale, MessageKey } from '../../../common/i18n';
 import { t } from '../../../common/i18n';
+import { ActivityView } from '../features/activity';
 import { EmployeesView } from '../features/employees';
 import { ImportView } from '../features/import';
 import { LabelView } from '../features/labelling';
 import { SearchView } from '../features/search';
 import { SettingsView } from '../features/settings';
+import { UsersView } from '../features/users';
 import { DocumentViewer } from '../features/viewer';
 import type { Host } from '../host';
 import type { SignedInUser } from '../features/auth';
 import { ServicesContext, VIEW_NAMES, type AppInfo, type Services, type ViewName } from '../shared/services';
 
-const NAV: { view: ViewName; label: MessageKey }[] = [
+/** The shared views plus the oversight screens, which only some roles see. */
+type AppView = ViewName | 'activity' | 'users';
+const APP_VIEWS: readonly AppView[] = [...VIEW_NAMES, 'activity', 'users'];
+
+const NAV: { view: AppView; label: MessageKey; roles?: readonly Role[] }[] = [
   { view: 'import', label: 'nav.import' },
   { view: 'label', label: 'nav.label' },
   { view: 'search', label: 'nav.search' },
   { view: 'employees', label: 'nav.employees' },
   { view: 'settings', label: 'nav.settings' },
+  // Hidden for the others; main refuses them the calls anyway.
+  { view: 'activity', label: 'nav.activity', roles: ['verifier', 'admin'] },
+  { view: 'users', label: 'nav.users', roles: ['admin'] },
 ];
 
 /** Search first: the clerk's most frequent question is "where is that document?". */
@@ -37,13 +46,15 @@ interface AppProps {
 }
 
 export function App({ host, info, reference, user, onLogout, settingsChanged }: AppProps) {
-  const [view, setView] = useState<ViewName>(START_VIEW);
-  const [visited, setVisited] = useState<ReadonlySet<ViewName>>(() => new Set([START_VIEW]));
+  const [view, setView] = useState<AppView>(START_VIEW);
+  const [visited, setVisited] = useState<ReadonlySet<AppView>>(() => new Set([START_VIEW]));
   const [viewing, setViewing] = useState<number | null>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
   const locale: Locale = info.settings.locale;
 
-  const navigate = useCallback((next: ViewName) => {
+  const nav = useMemo(() => NAV.filter((item) => !item.roles || item.roles.includes(user.role)), [user.role]);
+
+  const navigate = useCallback((next: AppView) => {
     setViewing(null);
     setView(next);
     setVisited((seen) => (seen.has(next) ? seen : new Set([...seen, next])));
@@ -69,25 +80,28 @@ export function App({ host, info, reference, user, onLogout, settingsChanged }: 
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
       // event.code, not key: Alt+digit types other characters on some layouts.
-      const digit = /^Digit([1-5])$/.exec(event.code);
-      if (!digit) return;
+      const digit = /^Digit([1-9])$/.exec(event.code);
+      const item = digit ? nav[Number(digit[1]) - 1] : undefined;
+      if (!item) return;
       event.preventDefault();
-      navigate(VIEW_NAMES[Number(digit[1]) - 1]);
+      navigate(item.view);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [navigate]);
+  }, [navigate, nav]);
 
   useEffect(() => {
     document.title = `${t(locale, NAV.find((item) => item.view === view)!.label)} · ${t(locale, 'app.title')}`;
   }, [locale, view]);
 
-  const views: Record<ViewName, (active: boolean) => ReactNode> = {
+  const views: Record<AppView, (active: boolean) => ReactNode> = {
     import: (active) => <ImportView active={active} />,
     label: (active) => <LabelView active={active} />,
     search: (active) => <SearchView active={active} />,
     employees: (active) => <EmployeesView active={active} />,
     settings: (active) => <SettingsView active={active} />,
+    activity: (active) => <ActivityView active={active} />,
+    users: (active) => <UsersView active={active} />,
   };
 
   return (
@@ -96,7 +110,7 @@ export function App({ host, info, reference, user, onLogout, settingsChanged }: 
         <nav className="nav" aria-label={t(locale, 'nav.aria')}>
           <div className="brand">{t(locale, 'app.title')}</div>
           <ul>
-            {NAV.map((item, index) => (
+            {nav.map((item, index) => (
               <li key={item.view}>
                 <button
                   type="button"
@@ -123,7 +137,7 @@ export function App({ host, info, reference, user, onLogout, settingsChanged }: 
           </div>
         </nav>
         <main className="main">
-          {VIEW_NAMES.filter((name) => visited.has(name)).map((name) => (
+          {APP_VIEWS.filter((name) => visited.has(name)).map((name) => (
             <section
               key={name}
               className="view"
