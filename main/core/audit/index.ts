@@ -4,6 +4,7 @@
 // commit together.
 
 import type { Db } from '../../infra/db';
+import { Where } from '../../infra/db/where';
 import type { Clock } from '../ports';
 import { GENESIS_HASH, entryHash, findBreak, type AuditRow, type ChainBreak } from './chain';
 
@@ -48,18 +49,7 @@ export function createAuditLog(deps: { db: Db; clock: Clock }) {
   const nextId = db.prepare('SELECT coalesce(max(id), 0) + 1 AS id FROM audit_log');
 
   function filterSql(filter: Omit<AuditFilter, 'limit' | 'offset'>): { clause: string; params: unknown[] } {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      where.push(sql);
-      params.push(value);
-    };
-    if (filter.actor) add('actor = ?', filter.actor);
-    if (filter.action) add('action = ?', filter.action);
-    if (filter.nip) add('nip = ?', filter.nip);
-    if (filter.from) add('at >= ?', filter.from);
-    if (filter.to) add('at < ?', filter.to);
-    return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+    return new Where().add('actor = ?', filter.actor).add('action = ?', filter.action).add('nip = ?', filter.nip).add('at >= ?', filter.from).add('at < ?', filter.to);
   }
 
   return {

@@ -10,6 +10,7 @@ import { checkAnyNip, checkNip } from '../../../common/nip';
 import { writeTransaction, type AuditLog } from '../audit';
 import type { BlobStore } from '../../infra/blobs';
 import type { Db } from '../../infra/db';
+import { Where } from '../../infra/db/where';
 import { nipProblemMessage } from '../employees';
 import type { Actor, Clock, Translate } from '../ports';
 import { DOCUMENT_SUMMARY_COLUMNS, documentSummaryFrom, type DocumentRow } from './rows';
@@ -65,21 +66,7 @@ export function createDocuments(deps: DocumentsDeps) {
     get: detail,
 
     list(input: { nip?: string; state?: DocumentState; typeCode?: string; limit: number; offset: number }): { items: DocumentSummary[]; total: number } {
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (input.nip) {
-        where.push('d.nip = ?');
-        params.push(input.nip);
-      }
-      if (input.state) {
-        where.push('d.state = ?');
-        params.push(input.state);
-      }
-      if (input.typeCode) {
-        where.push('d.type_code = ?');
-        params.push(input.typeCode);
-      }
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const { clause, params } = new Where().add('d.nip = ?', input.nip).add('d.state = ?', input.state).add('d.type_code = ?', input.typeCode);
       // Oldest first: the labelling loop works through an import in the order it came in.
       const rows = db
         .prepare(`SELECT ${DOCUMENT_SUMMARY_COLUMNS} FROM documents d LEFT JOIN employees e ON e.nip = d.nip ${clause} ORDER BY d.id LIMIT ? OFFSET ?`)

@@ -8,6 +8,7 @@ import type { ReferenceData } from '../../../common/doctypes';
 import { AppError } from '../../../common/errors';
 import { checkNip, normalizeNip, type EmployeeKind, type NipProblem } from '../../../common/nip';
 import type { Db } from '../../infra/db';
+import { Where } from '../../infra/db/where';
 import { writeTransaction, type AuditLog } from '../audit';
 import { ftsQuery } from '../search';
 import { DOCUMENT_SUMMARY_COLUMNS, documentSummaryFrom, type DocumentRow } from '../documents/rows';
@@ -217,19 +218,8 @@ export function createEmployees(deps: EmployeesDeps) {
 
     search(input: { text: string; unitKerja?: string; limit: number; offset: number }): { items: Employee[]; total: number } {
       const match = ftsQuery(input.text);
-      const where: string[] = [];
-      const params: unknown[] = [];
-      let from = 'employees e';
-      if (match) {
-        from = 'employees_fts f JOIN employees e ON e.id = f.rowid';
-        where.push('employees_fts MATCH ?');
-        params.push(match);
-      }
-      if (input.unitKerja) {
-        where.push('e.unit_kerja = ?');
-        params.push(input.unitKerja);
-      }
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const from = match ? 'employees_fts f JOIN employees e ON e.id = f.rowid' : 'employees e';
+      const { clause, params } = new Where().add('employees_fts MATCH ?', match).add('e.unit_kerja = ?', input.unitKerja);
       const order = match ? 'ORDER BY f.rank' : 'ORDER BY e.nama';
       const items = db.prepare(`SELECT e.* FROM ${from} ${clause} ${order} LIMIT ? OFFSET ?`).all(...params, input.limit, input.offset) as EmployeeRow[];
       const total = (db.prepare(`SELECT count(*) AS n FROM ${from} ${clause}`).get(...params) as { n: number }).n;

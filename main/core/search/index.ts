@@ -4,6 +4,7 @@
 
 import type { DocumentState, SearchHit } from '../../../common/contract';
 import type { Db } from '../../infra/db';
+import { Where } from '../../infra/db/where';
 import { DOCUMENT_SUMMARY_COLUMNS, documentSummaryFrom, type DocumentRow } from '../documents/rows';
 
 /** The most matches counted for a total; past it the UI says "1.000+". */
@@ -33,27 +34,14 @@ export interface SearchInput {
 
 export function buildSearch(input: SearchInput): { sql: string; countSql: string; params: unknown[] } {
   const match = ftsQuery(input.text);
-  const where: string[] = [];
-  const params: unknown[] = [];
-  let from = 'documents d LEFT JOIN employees e ON e.nip = d.nip';
-  if (match) {
-    from = 'documents_fts f JOIN documents d ON d.id = f.rowid LEFT JOIN employees e ON e.nip = d.nip';
-    where.push('documents_fts MATCH ?');
-    params.push(match);
-  }
-  if (input.typeCode) {
-    where.push('d.type_code = ?');
-    params.push(input.typeCode);
-  }
-  if (input.state) {
-    where.push('d.state = ?');
-    params.push(input.state);
-  }
-  if (input.unitKerja) {
-    where.push('e.unit_kerja = ?');
-    params.push(input.unitKerja);
-  }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const from = match
+    ? 'documents_fts f JOIN documents d ON d.id = f.rowid LEFT JOIN employees e ON e.nip = d.nip'
+    : 'documents d LEFT JOIN employees e ON e.nip = d.nip';
+  const { clause, params } = new Where()
+    .add('documents_fts MATCH ?', match)
+    .add('d.type_code = ?', input.typeCode)
+    .add('d.state = ?', input.state)
+    .add('e.unit_kerja = ?', input.unitKerja);
   const order = match ? 'ORDER BY f.rank' : 'ORDER BY d.id DESC';
   return {
     sql: `SELECT ${DOCUMENT_SUMMARY_COLUMNS} FROM ${from} ${clause} ${order} LIMIT ? OFFSET ?`,
