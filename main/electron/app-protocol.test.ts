@@ -129,6 +129,13 @@ describe('app:// document bytes', () => {
     const past = await get('app://lemari/documents/1/content', { Range: `bytes=${PDF.length}-` });
     expect(past.status).toBe(416);
     expect(past.headers.get('content-range')).toBe(`bytes */${PDF.length}`);
+    // Open-ended and past the end, or a start past the end with an end below it: still 416,
+    // never the whole file (the browser host answers the same, through the same parser).
+    for (const range of [`bytes=${PDF.length + 50}-`, `bytes=${PDF.length + 50}-3`]) {
+      const response = await get('app://lemari/documents/1/content', { Range: range });
+      expect(response.status, range).toBe(416);
+      expect(response.headers.get('content-range'), range).toBe(`bytes */${PDF.length}`);
+    }
   });
 
   it('maps expected failures to HTTP statuses and hides unexpected ones', async () => {

@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { AppError, type ErrorCode } from '../../common/errors';
 import type { Logger } from '../api';
 import type { Session } from '../access';
-import { contentTypeFor, parseRange, routeAppUrl } from './app-url';
+import { contentTypeFor, parseRange } from '../shells/http';
+import { routeAppUrl } from './app-url';
 import { DOCUMENT_HEADERS, RENDERER_HEADERS } from './csp';
 
 /** The part of the profile app:// reads document bytes from. */

@@ -1,6 +1,6 @@
 import { posix, win32 } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { contentTypeFor, isAppUrl, parseRange, routeAppUrl } from './app-url';
+import { isAppUrl, routeAppUrl } from './app-url';
 
 describe('isAppUrl', () => {
   it('accepts only the app://lemari origin', () => {
@@ -93,38 +93,5 @@ describe('routeAppUrl', () => {
     expect(routeAppUrl('app://lemari/assets/a.js', windir, win32)).toEqual({ kind: 'file', path: `${windir}\\assets\\a.js`, fallback: null });
     expect(routeAppUrl('app://lemari/..%5c..%5c..%5cWindows%5cwin.ini', windir, win32).kind).toBe('forbidden');
     expect(routeAppUrl('app://lemari/D:%5cdata', windir, win32).kind).toBe('forbidden');
-  });
-});
-
-describe('parseRange', () => {
-  it('serves single byte ranges, clamped to the body', () => {
-    expect(parseRange('bytes=0-99', 1000)).toEqual({ kind: 'partial', start: 0, end: 99 });
-    expect(parseRange('bytes=900-', 1000)).toEqual({ kind: 'partial', start: 900, end: 999 });
-    expect(parseRange('bytes=900-5000', 1000)).toEqual({ kind: 'partial', start: 900, end: 999 });
-    expect(parseRange('bytes=-100', 1000)).toEqual({ kind: 'partial', start: 900, end: 999 });
-    expect(parseRange('bytes=-5000', 1000)).toEqual({ kind: 'partial', start: 0, end: 999 });
-    expect(parseRange('Bytes=5-9', 1000)).toEqual({ kind: 'partial', start: 5, end: 9 });
-  });
-
-  it('refuses ranges past the end', () => {
-    expect(parseRange('bytes=1000-', 1000)).toEqual({ kind: 'unsatisfiable' });
-    expect(parseRange('bytes=-0', 1000)).toEqual({ kind: 'unsatisfiable' });
-    expect(parseRange('bytes=0-', 0)).toEqual({ kind: 'unsatisfiable' });
-  });
-
-  it('ignores what it may ignore and sends the whole body', () => {
-    for (const header of [null, undefined, '', 'bytes=-', 'bytes=9-5', 'items=0-5', 'bytes=0-5,10-20', 'bytes=abc']) {
-      expect(parseRange(header, 1000), String(header)).toEqual({ kind: 'full' });
-    }
-  });
-});
-
-describe('contentTypeFor', () => {
-  it('names the types the renderer and pdf.js need, and nothing executable by default', () => {
-    expect(contentTypeFor('/r/index.html')).toBe('text/html; charset=utf-8');
-    expect(contentTypeFor('/r/assets/pdf.worker.MJS')).toBe('text/javascript; charset=utf-8');
-    expect(contentTypeFor('/r/assets/openjpeg.wasm')).toBe('application/wasm');
-    expect(contentTypeFor('/r/cmaps/Adobe-GB1-UCS2.bcmap')).toBe('application/octet-stream');
-    expect(contentTypeFor('/r/LICENSE')).toBe('application/octet-stream');
   });
 });

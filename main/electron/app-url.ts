@@ -1,7 +1,7 @@
 // What an app:// URL means: the renderer's own origin (app://lemari), which file of the
-// built renderer a path names (refusing any way out of that folder), the document routes,
-// and HTTP Range parsing for the PDF bytes. Pure, so every refusal is unit-tested without
-// Electron.
+// built renderer a path names (refusing any way out of that folder) and the document
+// routes. Pure, so every refusal is unit-tested without Electron. Range parsing and content
+// types are shared with the browser host: main/shells/http.ts.
 
 import nodePath from 'node:path';
 
@@ -73,58 +73,4 @@ export function routeAppUrl(url: string, rendererDir: string, path: PathApi = no
   if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return { kind: 'forbidden' };
   const last = segments[segments.length - 1];
   return { kind: 'file', path: file, fallback: last.includes('.') ? null : index };
-}
-
-export type RangeRequest = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
-
-/**
- * Reads a Range header against a body of `size` bytes (RFC 9110 14.2). Only one byte range
- * is served; anything the server may ignore (other units, several ranges, bad syntax) gets
- * the whole body. `end` is inclusive, as in the header and in fs.createReadStream.
- */
-export function parseRange(header: string | null | undefined, size: number): RangeRequest {
-  if (!header) return { kind: 'full' };
-  const match = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header.trim());
-  if (!match) return { kind: 'full' };
-  const [, first, last] = match;
-  if (first === '' && last === '') return { kind: 'full' };
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
-    return { kind: 'partial', start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(first);
-  if (last !== '' && Number(last) < start) return { kind: 'full' };
-  if (start >= size) return { kind: 'unsatisfiable' };
-  return { kind: 'partial', start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  // WebAssembly.instantiateStreaming (pdf.js's decoders) refuses any other type.
-  '.wasm': 'application/wasm',
-  '.pdf': 'application/pdf',
-};
-
-/** The Content-Type of a renderer file; with nosniff set, the browser trusts exactly this. */
-export function contentTypeFor(file: string): string {
-  const dot = file.lastIndexOf('.');
-  return (dot >= 0 && CONTENT_TYPES[file.slice(dot).toLowerCase()]) || 'application/octet-stream';
 }

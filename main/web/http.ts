@@ -1,90 +1,19 @@
-// HTTP helpers of the browser host: the security headers every response carries, content
-// types of the built renderer's files, Range parsing for the PDF bytes, and the small
-// request/response chores node:http leaves to us.
-//
-// The policy matches the Electron shell's app:// policy (main/electron/csp.ts) directive for
-// directive, so the renderer meets the same rules in both hosts.
+// HTTP helpers of the browser host: the security headers every response carries and the
+// small request/response chores node:http leaves to us. The renderer's CSP, content types
+// and Range parsing live in main/shells/http.ts, shared with the Electron shell, so the
+// renderer meets the same rules in both hosts.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RENDERER_HEADERS } from '../shells/http';
 
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  // pdf.js compiles its image decoders from WebAssembly; no eval otherwise.
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
-  "img-src 'self' blob: data:",
-  // React and pdf.js set style attributes at run time.
-  "style-src 'self' 'unsafe-inline'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+// The policy, content types and Range parsing are the Electron shell's too (main/shells/http.ts).
+export { RENDERER_CSP, contentTypeFor, parseRange, type RangeRequest } from '../shells/http';
 
+/** The renderer's headers, and: no other origin may embed what this server sends. */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Security-Policy': RENDERER_CSP,
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'Cross-Origin-Opener-Policy': 'same-origin',
+  ...RENDERER_HEADERS,
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  // WebAssembly.instantiateStreaming (pdf.js's decoders) refuses any other type.
-  '.wasm': 'application/wasm',
-  '.pdf': 'application/pdf',
-};
-
-/** With nosniff set, the browser trusts exactly this type. */
-export function contentTypeFor(file: string): string {
-  const dot = file.lastIndexOf('.');
-  return (dot >= 0 && CONTENT_TYPES[file.slice(dot).toLowerCase()]) || 'application/octet-stream';
-}
-
-export type RangeRequest = { kind: 'full' } | { kind: 'partial'; start: number; end: number } | { kind: 'unsatisfiable' };
-
-/**
- * Reads a Range header against a body of `size` bytes (RFC 9110 14.2). One byte range is
- * served; what a server may ignore (other units, several ranges, bad syntax) gets the whole
- * body. `end` is inclusive, as in the header and in fs.createReadStream.
- */
-export function parseRange(header: string | undefined, size: number): RangeRequest {
-  if (!header) return { kind: 'full' };
-  const match = /^bytes=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header.trim());
-  if (!match) return { kind: 'full' };
-  const [, first, last] = match;
-  if (first === '' && last === '') return { kind: 'full' };
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
-    return { kind: 'partial', start: Math.max(0, size - suffix), end: size - 1 };
-  }
-  const start = Number(first);
-  const end = last === '' ? size - 1 : Number(last);
-  // Checked before end < start: for "bytes=N-" past the end, end (size - 1) is below start.
-  if (start >= size) return { kind: 'unsatisfiable' };
-  if (end < start) return { kind: 'full' };
-  return { kind: 'partial', start, end: Math.min(end, size - 1) };
-}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
