@@ -191,7 +191,6 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
       if (raced) return duplicateOf(name, raced);
       throw error;
     }
-    thumbnails.enqueue(documentId);
     return { kind: 'imported', entry: { name, documentId, pageCount: prepared.pageCount, guess } };
   }
 
@@ -225,6 +224,10 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
         progress(pending[index + 1]?.name ?? null);
       }
     } finally {
+      // Thumbnails after the batch, not between its files: a render decodes a whole page
+      // image on this thread (about 0.25 s for a 300-dpi scan), which made an import of
+      // 1,000 scans 17 times slower (bench/import.ts, docs/PERFORMANCE.md).
+      for (const entry of report.imported) thumbnails.enqueue(entry.documentId);
       if (current !== null) progress(null);
       if (report.imported.length > 0) events.emit('documents.onDidChange', { ids: report.imported.map((entry) => entry.documentId) });
     }
