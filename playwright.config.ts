@@ -2,6 +2,7 @@
 // starts its own host on a fresh data directory (tests/e2e/fixtures.ts); `npm run test:e2e`
 // expects a build in out/ (`npx electron-vite build`).
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/helpers/chromium';
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -17,18 +18,6 @@ export default defineConfig({
     viewport: { width: 1280, height: 800 },
     locale: 'id-ID',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.LEMARI_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
   },
 });
