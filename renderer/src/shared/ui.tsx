@@ -2,7 +2,8 @@
 // a document thumbnail that quietly disappears when there is none, keyboard hints.
 import { useState, type ReactNode } from 'react';
 import type { DocumentState } from '../../../common/contract';
-import { useT } from './i18n';
+import { pick } from '../../../common/i18n';
+import { useLocale, useT } from './i18n';
 import { useServices } from './services';
 
 export function ErrorBox({ message }: { message: string | null | undefined }) {
@@ -42,5 +43,20 @@ export function Keys({ keys }: { keys: string[] }) {
         <kbd key={index}>{key}</kbd>
       ))}
     </span>
+  );
+}
+
+/** The options of a document-type select, in the reference data's order and the UI's language. */
+export function DocumentTypeOptions() {
+  const { reference } = useServices();
+  const locale = useLocale();
+  return (
+    <>
+      {reference.documentTypes.map((type) => (
+        <option key={type.code} value={type.code}>
+          {pick(type.name, locale)}
+        </option>
+      ))}
+    </>
   );
 }

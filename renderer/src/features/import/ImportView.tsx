@@ -4,12 +4,12 @@
 // way to the stored copy) and every file that failed, with its reason.
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { EventPayload, ImportReport } from '../../../../common/contract';
-import { formatBytes, pick } from '../../../../common/i18n';
+import { formatBytes } from '../../../../common/i18n';
 import { isSystemFile, type UploadProgress } from '../../host';
 import { formatNumber, useLocale, useT } from '../../shared/i18n';
 import { typeName } from '../../shared/reference';
 import { useServices } from '../../shared/services';
-import { ErrorBox, Notice } from '../../shared/ui';
+import { DocumentTypeOptions, ErrorBox, Notice } from '../../shared/ui';
 import { nipError, normalizeNip } from '../../shared/validation';
 
 type Progress = { phase: 'upload'; value: UploadProgress } | { phase: 'process'; value: EventPayload<'capture.onDidProgress'> };
@@ -163,11 +163,7 @@ export function ImportView({ active }: { active: boolean }) {
           <span>{tr('import.batch.type')}</span>
           <select value={typeCode} onChange={(event) => setTypeCode(event.target.value)}>
             <option value="">{tr('import.batch.typeGuess')}</option>
-            {reference.documentTypes.map((type) => (
-              <option key={type.code} value={type.code}>
-                {pick(type.name, locale)}
-              </option>
-            ))}
+            <DocumentTypeOptions />
           </select>
         </label>
       </fieldset>

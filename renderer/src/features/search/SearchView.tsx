@@ -5,12 +5,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { DocumentState, SearchHit } from '../../../../common/contract';
-import { pick } from '../../../../common/i18n';
 import { useDebounced, isTyping } from '../../shared/hooks';
 import { formatDate, formatNumber, useLocale, useT } from '../../shared/i18n';
 import { typeName } from '../../shared/reference';
 import { useServices } from '../../shared/services';
-import { ErrorBox, Keys, StateBadge } from '../../shared/ui';
+import { DocumentTypeOptions, ErrorBox, Keys, StateBadge } from '../../shared/ui';
 
 const PAGE = 100;
 /** The contract's largest page: what a refresh may reload in one call. */
@@ -251,11 +250,7 @@ export function SearchView({ active }: { active: boolean }) {
           <span>{tr('search.filter.type')}</span>
           <select value={filters.typeCode} onChange={(event) => set('typeCode', event.target.value)} data-testid="search-type">
             <option value="">{tr('search.filter.any')}</option>
-            {reference.documentTypes.map((type) => (
-              <option key={type.code} value={type.code}>
-                {pick(type.name, locale)}
-              </option>
-            ))}
+            <DocumentTypeOptions />
           </select>
         </label>
         <label>
