@@ -50,6 +50,8 @@ export default defineConfig({
           electron: resolve(root, 'main/electron/index.ts'),
           web: resolve(root, 'main/web/index.ts'),
           cli: resolve(root, 'main/cli/index.ts'),
+          // The central DMS server (`lemari-server`), built beside main; it shares only common/.
+          server: resolve(root, 'server/main.ts'),
         },
       },
     },

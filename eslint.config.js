@@ -123,6 +123,14 @@ export default defineConfig([
       patterns: ['^node:', `^${up('')}(main|renderer|server)(/|$)`],
     };
   }),
+  ...walled('server', (up) => {
+    const message = 'server/ is the central DMS server: it shares only common/ with the workstation (no main/, renderer/, preload/, electron).';
+    return {
+      message,
+      paths: [{ name: 'electron', message }],
+      patterns: ['^electron/', `^${up('')}(main|renderer|preload)(/|$)`],
+    };
+  }),
   ...walled('common', (up) => {
     const message = 'common/ is environment-free: it imports only from common/ and pure libraries (no node:*, electron, react).';
     return {

@@ -18,10 +18,13 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 # From Debian: Chromium for the UI suite (Playwright cannot download its own browser
-# here) and oathtool, the independent TOTP generator the login tests check codes against.
+# here), oathtool, the independent TOTP generator the login tests check codes against.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/oathtool ] || missing+=(oathtool)
+# PostgreSQL's server, for the central server's integration suite (tests/global-setup.ts
+# starts a throwaway cluster from these binaries on a loopback port and stops it after).
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "[test] installing from apt: ${missing[*]}"
   as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null

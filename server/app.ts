@@ -1,0 +1,99 @@
+// The server's composition root: opens the database (migrating it) and the blob store,
+// builds Fastify with the API's error model, and registers every route from common/dms.
+// `startServer` is what `lemari-server` and the tests call; `close` drains in-flight
+// requests (uploads included) before the database closes.
+import Fastify, { type FastifyInstance } from 'fastify';
+import { dmsRoutes } from '../common/dms';
+import { auditHandlers } from './audit';
+import { authHandlers } from './auth';
+import { authenticate, loadSigningKey, TokenSigner } from './auth/tokens';
+import { openBlobStore } from './blobs/open';
+import type { ServerConfig } from './config';
+import type { ServerDeps } from './deps';
+import { documentHandlers } from './documents';
+import { openDb, type Db } from './db';
+import { migrate } from './db/migrate';
+import { DmsError, fromFastifyError } from './http/errors';
+import { registerRoutes, type Handlers } from './http/routes';
+import { opsHandlers, type Lifecycle } from './ops';
+import { referenceHandlers } from './reference';
+import { registerUploads, uploadHandlers } from './uploads';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  deps: ServerDeps;
+  /** http://host:port once listening. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface ServerOptions {
+  /** An open database to use instead of opening one from the config (tests). */
+  db?: Db;
+  now?: () => number;
+  /** Pino logger options, or false for silence (tests). */
+  logger?: boolean | object;
+}
+
+export async function buildServer(config: ServerConfig, options: ServerOptions = {}): Promise<{ app: FastifyInstance; deps: ServerDeps; lifecycle: Lifecycle; closeAll(): Promise<void> }> {
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    // Unknown routes and methods answer in the API's error shape (setNotFoundHandler).
+    return503OnClosing: true,
+    forceCloseConnections: false,
+  });
+  const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pg` }));
+  await migrate(db);
+  const now = options.now ?? Date.now;
+  const deps: ServerDeps = {
+    config,
+    db,
+    blobs: await openBlobStore(config.blobs),
+    signer: new TokenSigner(await loadSigningKey(db), now),
+    now,
+    log: app.log,
+  };
+  const lifecycle: Lifecycle = { accepting: true };
+
+  app.setErrorHandler((error, request, reply) => {
+    const known = error instanceof DmsError ? error : fromFastifyError(error as Parameters<typeof fromFastifyError>[0]);
+    if (known) {
+      if (known.headers) reply.headers(known.headers);
+      return reply.code(known.status).send(known.body());
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    const internal = new DmsError('internal', 'Internal server error.');
+    return reply.code(500).send(internal.body());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new DmsError('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`);
+    return reply.code(404).send(error.body());
+  });
+
+  const handlers = {
+    ...opsHandlers(deps, lifecycle),
+    ...authHandlers(deps),
+    ...uploadHandlers(deps),
+    ...documentHandlers(deps),
+    ...referenceHandlers(deps),
+    ...auditHandlers(deps),
+  } satisfies Handlers;
+  registerRoutes(app, dmsRoutes, handlers, (request) => authenticate(db, deps.signer, request.headers.authorization));
+  const uploads = await registerUploads(app, deps);
+
+  const closeAll = async () => {
+    lifecycle.accepting = false;
+    await app.close(); // stops accepting, waits for in-flight requests
+    await uploads.close();
+    if (!options.db) await db.close();
+  };
+  return { app, deps, lifecycle, closeAll };
+}
+
+export async function startServer(config: ServerConfig, options: ServerOptions = {}): Promise<RunningServer> {
+  const { app, deps, closeAll } = await buildServer(config, options);
+  const address = await app.listen({ host: config.host, port: config.port });
+  return { app, deps, url: address.replace('[::1]', '127.0.0.1'), close: closeAll };
+}

@@ -1,0 +1,104 @@
+// Access tokens: short-lived, signed with HMAC-SHA256 by a key every node reads from the
+// database, so any node verifies a token another node issued. A token names the user,
+// instansi, device and role; the device and user are re-checked against the database on
+// every request, so revoking a device or disabling a user takes effect at once.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db';
+import { DmsError } from '../http/errors';
+
+export type Role = 'clerk' | 'verifier' | 'admin';
+
+/** Who is calling: resolved from a valid access token. */
+export interface Principal {
+  userId: number;
+  nip: string;
+  instansiId: string;
+  deviceId: string;
+  role: Role;
+}
+
+interface AccessClaims {
+  typ: 'access';
+  sub: number;
+  ins: string;
+  dev: string;
+  iat: number; // seconds
+  exp: number; // seconds
+}
+
+const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
+
+/** Reads the signing key, creating it once if no node has yet. */
+export async function loadSigningKey(db: Db, name = 'access-token'): Promise<Buffer> {
+  await db.query('insert into server_keys (name, secret) values ($1, $2) on conflict (name) do nothing', [name, randomBytes(32).toString('base64')]);
+  const { rows } = await db.query<{ secret: string }>('select secret from server_keys where name = $1', [name]);
+  return Buffer.from(rows[0].secret, 'base64');
+}
+
+export class TokenSigner {
+  constructor(
+    private readonly key: Buffer,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Signs any JSON claims object (access tokens, and short-lived step tokens of login). */
+  sign(claims: object): string {
+    const payload = b64(JSON.stringify(claims));
+    return `${payload}.${this.mac(payload)}`;
+  }
+
+  /** The claims of a token this server signed, or null when forged or malformed. */
+  open(token: string): Record<string, unknown> | null {
+    const [payload, mac, extra] = token.split('.');
+    if (!payload || !mac || extra !== undefined) return null;
+    const expected = Buffer.from(this.mac(payload));
+    const given = Buffer.from(mac);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    try {
+      const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      return claims && typeof claims === 'object' ? (claims as Record<string, unknown>) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  issueAccess(p: { userId: number; instansiId: string; deviceId: string }, ttlSeconds: number): { token: string; expiresAt: string } {
+    const iat = Math.floor(this.now() / 1000);
+    const claims: AccessClaims = { typ: 'access', sub: p.userId, ins: p.instansiId, dev: p.deviceId, iat, exp: iat + ttlSeconds };
+    return { token: this.sign(claims), expiresAt: new Date(claims.exp * 1000).toISOString() };
+  }
+
+  /** Verifies signature, type and expiry; throws the API's 401 codes. */
+  verifyAccess(token: string): AccessClaims {
+    const claims = this.open(token);
+    if (!claims || claims.typ !== 'access' || typeof claims.sub !== 'number' || typeof claims.exp !== 'number') {
+      throw new DmsError('unauthenticated', 'The access token is not valid.');
+    }
+    if (claims.exp * 1000 <= this.now()) throw new DmsError('token_expired', 'The access token has expired; refresh it.');
+    return claims as unknown as AccessClaims;
+  }
+
+  private mac(payload: string): string {
+    return createHmac('sha256', this.key).update(payload).digest('base64url');
+  }
+}
+
+/** Resolves the caller of a request from its `Authorization: Bearer` header. */
+export async function authenticate(db: Db, signer: TokenSigner, header: string | undefined): Promise<Principal> {
+  const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header ?? '');
+  if (!match) throw new DmsError('unauthenticated', 'This route needs an access token (Authorization: Bearer).');
+  const claims = signer.verifyAccess(match[1]);
+  const { rows } = await db.query<{ nip: string; role: Role; instansi_id: string; status: string; revoked_at: string | null; device_instansi: string }>(
+    `select u.nip, u.role, u.instansi_id, u.status, d.revoked_at, d.instansi_id as device_instansi
+       from users u join devices d on d.id = $2
+      where u.id = $1`,
+    [claims.sub, claims.dev],
+  );
+  const row = rows[0];
+  if (!row || row.instansi_id !== claims.ins || row.device_instansi !== claims.ins) {
+    throw new DmsError('unauthenticated', 'The access token is not valid.');
+  }
+  if (row.revoked_at) throw new DmsError('session_revoked', 'This device has been revoked; log in again.');
+  if (row.status !== 'active') throw new DmsError('session_revoked', 'This account is not active.');
+  return { userId: claims.sub, nip: row.nip, instansiId: claims.ins, deviceId: claims.dev, role: row.role };
+}

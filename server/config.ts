@@ -1,0 +1,80 @@
+// The server's configuration: command-line flags over environment variables over defaults.
+// With no setup at all it runs one node on 127.0.0.1 with PGlite and blobs in a data
+// directory; DATABASE_URL and S3_* move it onto shared infrastructure for several nodes.
+import { resolve } from 'node:path';
+
+export interface S3Config {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
+}
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  blobs: { kind: 'directory'; dir: string } | ({ kind: 's3' } & S3Config);
+  /** Where tus keeps uploads in progress (a directory every node can reach). */
+  uploadDir: string;
+  mail: { kind: 'folder'; dir: string; from: string } | { kind: 'smtp'; url: string; from: string };
+  /** Largest JSON body, bytes. */
+  bodyLimit: number;
+  /** Largest document upload, bytes. */
+  maxUploadBytes: number;
+  /** Abandoned uploads are removed after this many hours without progress. */
+  uploadExpiryHours: number;
+  accessTokenSeconds: number;
+  refreshTokenDays: number;
+  /** Trust X-Forwarded-* from the reverse proxy (client address for rate limits and logs). */
+  trustProxy: boolean;
+  logLevel: string;
+}
+
+const MIB = 1024 * 1024;
+
+export type ConfigSource = Record<string, string | undefined>;
+
+export function loadConfig(flags: ConfigSource = {}, env: ConfigSource = process.env): ServerConfig {
+  const pick = (flag: string, name: string) => flags[flag] ?? env[name];
+  const dataDir = resolve(pick('data-dir', 'LEMARI_SERVER_DATA') ?? '.lemari-server');
+  const int = (flag: string, name: string, fallback: number) => {
+    const raw = pick(flag, name);
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${flag ? `--${flag}` : name} must be a whole number, got "${raw}"`);
+    return n;
+  };
+  const s3Bucket = env.S3_BUCKET;
+  return {
+    host: pick('host', 'HOST') ?? '127.0.0.1',
+    port: int('port', 'PORT', 8720),
+    dataDir,
+    databaseUrl: pick('database-url', 'DATABASE_URL') || undefined,
+    blobs: s3Bucket
+      ? {
+          kind: 's3',
+          endpoint: env.S3_ENDPOINT || undefined,
+          region: env.S3_REGION ?? 'us-east-1',
+          bucket: s3Bucket,
+          accessKeyId: env.S3_ACCESS_KEY_ID ?? '',
+          secretAccessKey: env.S3_SECRET_ACCESS_KEY ?? '',
+          forcePathStyle: env.S3_FORCE_PATH_STYLE !== 'false',
+        }
+      : { kind: 'directory', dir: resolve(pick('blob-dir', 'LEMARI_BLOB_DIR') ?? resolve(dataDir, 'blobs')) },
+    uploadDir: resolve(pick('upload-dir', 'LEMARI_UPLOAD_DIR') ?? resolve(dataDir, 'uploads')),
+    mail: env.SMTP_URL
+      ? { kind: 'smtp', url: env.SMTP_URL, from: env.MAIL_FROM ?? 'Lemari <lemari@localhost>' }
+      : { kind: 'folder', dir: resolve(pick('mail-dir', 'LEMARI_MAIL_DIR') ?? resolve(dataDir, 'mail')), from: env.MAIL_FROM ?? 'Lemari <lemari@localhost>' },
+    bodyLimit: int('', 'LEMARI_BODY_LIMIT', 1 * MIB),
+    maxUploadBytes: int('', 'LEMARI_MAX_UPLOAD_BYTES', 2048 * MIB),
+    uploadExpiryHours: int('', 'LEMARI_UPLOAD_EXPIRY_HOURS', 24),
+    accessTokenSeconds: int('', 'LEMARI_ACCESS_TOKEN_SECONDS', 15 * 60),
+    refreshTokenDays: int('', 'LEMARI_REFRESH_TOKEN_DAYS', 30),
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

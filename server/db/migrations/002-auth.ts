@@ -1,0 +1,2 @@
+// auth: tables owned by server/auth/. (Filled in by that feature.)
+export default [] as string[];

@@ -1,0 +1,2 @@
+// documents: tables owned by server/documents/. (Filled in by that feature.)
+export default [] as string[];

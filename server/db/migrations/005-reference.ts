@@ -1,0 +1,2 @@
+// reference: tables owned by server/reference/. (Filled in by that feature.)
+export default [] as string[];

@@ -1,0 +1,2 @@
+// audit: tables owned by server/audit/. (Filled in by that feature.)
+export default [] as string[];
