@@ -10,10 +10,11 @@ beforeEach(() => {
 afterEach(() => ctx.cleanup());
 
 describe('ftsQuery', () => {
-  it('makes every word a prefix term and a typed NIP one term', () => {
-    expect(ftsQuery('budi san')).toBe('"budi"* "san"*');
+  it('makes the last word a prefix, a punctuated word one phrase and a typed NIP one term', () => {
+    expect(ftsQuery('budi san')).toBe('"budi" "san"*');
     expect(ftsQuery('19900101 201503 1 001')).toBe('"199001012015031001"*');
-    expect(ftsQuery('800/123/BKD/2020')).toBe('"800"* "123"* "bkd"* "2020"*');
+    expect(ftsQuery('800/123/BKD/2020')).toBe('"800 123 bkd 2020"*');
+    expect(ftsQuery('sk 800/12')).toBe('"sk" "800 12"*');
     expect(ftsQuery('  "; DROP')).toBe('"drop"*');
     expect(ftsQuery('   ')).toBeNull();
   });
@@ -62,20 +63,39 @@ describe('search', () => {
     expect(result.items).toHaveLength(50);
   });
 
-  it('plans every query without a full-table sort: FTS rank order, filters outside MATCH', () => {
+  it('filters by exact type, state and unit, and follows labelling and an employee moving units', () => {
+    insertEmployee(ctx.db, '199001012015031001', 'Budi Santoso', 'SD Negeri 1');
+    insertEmployee(ctx.db, '199202022016032002', 'Budiarti', 'SD Negeri 12');
+    const a = insertDocument(ctx.db, { nip: '199001012015031001', typeCode: 'SK_PNS' });
+    const b = insertDocument(ctx.db, { nip: '199202022016032002', typeCode: 'SK_PNS_X' });
+    const search = createSearch({ db: ctx.db });
+    const ids = (input: object) => search.query({ text: '', ...page, ...input }).items.map((hit) => hit.id).sort();
+    // Exact values: a unit or type that only starts the same is another one.
+    expect(ids({ unitKerja: 'SD Negeri 1' })).toEqual([a]);
+    expect(ids({ typeCode: 'SK_PNS' })).toEqual([a]);
+    expect(ids({ text: 'budi', state: 'draft' })).toEqual([a, b]);
+    ctx.db.prepare("UPDATE documents SET state = 'ready' WHERE id = ?").run(a);
+    expect(ids({ text: 'budi', state: 'draft' })).toEqual([b]);
+    ctx.db.prepare("UPDATE employees SET unit_kerja = 'SD Negeri 12' WHERE nip = '199001012015031001'").run();
+    expect(ids({ unitKerja: 'SD Negeri 12' })).toEqual([a, b]);
+  });
+
+  it('plans every query as one FTS5 scan in rowid order, or an index walk: no sort, no filter joins', () => {
     const plans = [
       { text: 'budi', typeCode: 'SK_PNS', state: 'ready' as const, unitKerja: 'Bidang Mutasi' },
       { text: '199001012015031001' },
+      { text: '', unitKerja: 'Bidang Mutasi' },
       { text: '' },
-      { text: '', typeCode: 'SK_PNS' },
     ].map((input) => {
       const { sql, params } = buildSearch({ ...input, ...page });
       return (ctx.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params, 50, 0) as { detail: string }[]).map((row) => row.detail).join('\n');
     });
     for (const plan of plans) expect(plan).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
-    // FTS5 is the outer loop, handles MATCH ('M') and consumes ORDER BY rank (idxNum bit 32).
-    const fts = /^SCAN f VIRTUAL TABLE INDEX (\d+):M/.exec(plans[0]);
-    expect(fts).not.toBeNull();
-    expect(Number(fts![1]) & 32).toBe(32);
+    // FTS5 is the outer loop, handles MATCH ('M') and consumes ORDER BY rowid DESC (idxNum bits 64 and 128).
+    for (const plan of plans.slice(0, 3)) {
+      const fts = /^SCAN f VIRTUAL TABLE INDEX (\d+):M/.exec(plan);
+      expect(fts).not.toBeNull();
+      expect(Number(fts![1]) & (64 | 128)).toBe(64 | 128);
+    }
   });
 });
