@@ -1,0 +1,139 @@
+// The workstation's HTTP client of the central DMS API, built from the route table in
+// common/dms: a call names a route, and the path, method, query string, body and answer
+// schema all come from its declaration. Failures come back as DmsCallError with the
+// server's machine-readable code, or `network` / `timeout` when no answer arrived, so the
+// sync engine can tell "retry later" from "this document is rejected".
+import type { z } from 'zod';
+import { dmsRoutes, isDmsErrorCode, type DmsErrorCode, type DmsRouteName, type DmsRoutes, type RouteDef } from '../../../common/dms';
+
+type InputOf<R extends RouteDef> = (R['params'] extends z.ZodType ? { params: z.input<R['params']> } : { params?: undefined }) &
+  (R['query'] extends z.ZodType ? { query?: z.input<R['query']> } : { query?: undefined }) &
+  (R['body'] extends z.ZodType ? { body: z.input<R['body']> } : { body?: undefined });
+
+export type DmsInput<N extends DmsRouteName> = InputOf<DmsRoutes[N]>;
+export type DmsOutput<N extends DmsRouteName> = DmsRoutes[N]['response'] extends z.ZodType ? z.output<DmsRoutes[N]['response']> : Response;
+
+export type DmsFailure = DmsErrorCode | 'network' | 'timeout' | 'bad_response';
+
+export class DmsCallError extends Error {
+  constructor(
+    readonly code: DmsFailure,
+    message: string,
+    readonly status: number | null,
+    readonly details?: Record<string, unknown>,
+    /** From Retry-After, when the server sent one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'DmsCallError';
+  }
+
+  /** Worth trying again later: no answer, overload, or a server fault. A 4xx is not. */
+  get retryable(): boolean {
+    return this.code === 'network' || this.code === 'timeout' || this.code === 'rate_limited' || this.code === 'unavailable' || (this.status !== null && this.status >= 500);
+  }
+}
+
+export interface DmsClientOptions {
+  /** The server's base address, e.g. https://dms.example.go.id (no trailing /v1). */
+  baseUrl: string;
+  /** The current access token, if any; sent as a bearer token to non-public routes. */
+  token?: () => string | null | undefined;
+  /** Per-request limit; slow office links need a long one. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** Fills `:name` segments of a route path; each value is URL-encoded. */
+export function routePath(path: string, params: Record<string, unknown> | undefined): string {
+  return path.replace(/:([A-Za-z_]\w*)/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined || value === null || value === '') throw new Error(`route parameter ${name} is missing`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+function retryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+export function createDmsClient(options: DmsClientOptions) {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? fetch;
+
+  async function send<N extends DmsRouteName>(name: N, input: DmsInput<N>, init: { signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<Response> {
+    const def: RouteDef = dmsRoutes[name];
+    const { params, query, body } = input as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+    let url = base + routePath(def.path, params);
+    if (query) {
+      const search = new URLSearchParams();
+      for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== null) search.set(key, String(value));
+      const text = search.toString();
+      if (text) url += `?${text}`;
+    }
+    const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+    const token = def.access === 'public' ? null : options.token?.();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? 60_000);
+    const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    let res: Response;
+    try {
+      res = await doFetch(url, { method: def.method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    } catch (error) {
+      if (init.signal?.aborted) throw error; // the caller cancelled: not a failure to report
+      const timedOut = timeout.aborted;
+      throw new DmsCallError(timedOut ? 'timeout' : 'network', timedOut ? `No answer from ${base} in time.` : `Cannot reach ${base}: ${(error as Error).message}`, null);
+    }
+    if (!res.ok) throw await errorOf(res);
+    return res;
+  }
+
+  return {
+    baseUrl: base,
+
+    /** Calls a JSON route and returns its answer, parsed with the route's schema. */
+    async call<N extends DmsRouteName>(name: N, input: DmsInput<N>, init?: { signal?: AbortSignal }): Promise<DmsOutput<N>> {
+      const res = await send(name, input, init);
+      const schema = dmsRoutes[name].response as z.ZodType | null;
+      if (schema === null) return res as DmsOutput<N>;
+      let json: unknown;
+      try {
+        json = await res.json();
+      } catch {
+        throw new DmsCallError('bad_response', `The server's answer to ${name} is not JSON.`, res.status);
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) throw new DmsCallError('bad_response', `The server's answer to ${name} does not match the API: ${parsed.error.issues[0]?.message ?? ''}`, res.status);
+      return parsed.data as DmsOutput<N>;
+    },
+
+    /** Calls a byte route (response: null): the raw Response, body unread. */
+    async stream<N extends DmsRouteName>(name: N, input: DmsInput<N>, init?: { signal?: AbortSignal; headers?: Record<string, string> }): Promise<Response> {
+      return send(name, input, init);
+    },
+  };
+}
+
+export type DmsClient = ReturnType<typeof createDmsClient>;
+
+async function errorOf(res: Response): Promise<DmsCallError> {
+  const wait = retryAfter(res.headers.get('retry-after'));
+  let body: unknown;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  if (error && typeof error.code === 'string' && isDmsErrorCode(error.code)) {
+    return new DmsCallError(error.code, String(error.message ?? error.code), res.status, (error.details as Record<string, unknown>) ?? undefined, wait);
+  }
+  // A proxy's 502 page, or a server that is not Lemari's.
+  const code: DmsFailure = res.status >= 500 ? 'unavailable' : 'bad_response';
+  return new DmsCallError(code, `HTTP ${res.status} ${res.statusText}`.trim(), res.status, undefined, wait);
+}
