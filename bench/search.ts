@@ -66,7 +66,7 @@ function commonNameWords(db: Db, top: number): string[] {
     .map(([word]) => word);
 }
 
-function buildCases(db: Db, quick: boolean, topTerms: { term: string; documents: number }[]): { cases: QueryCase[]; mostCommon: string } {
+export function buildCases(db: Db, quick: boolean, topTerms: { term: string; documents: number }[]): { cases: QueryCase[]; mostCommon: string } {
   const random = new Random(7);
   const docs = sampleDocuments(db, random, quick ? 40 : 200);
   const surnames = commonNameWords(db, 10);

@@ -41,6 +41,11 @@ export interface ProfileOptions {
   clock?: Clock;
   /** Protects the database key and the TOTP secrets: the OS store, a key file or a passphrase. */
   secrets: SecretStore;
+  /**
+   * Benchmarks only (bench/encryption.ts): store the database and blobs unencrypted, to
+   * measure what encryption at rest costs. No shell sets it; a test checks they do not.
+   */
+  unsafePlainAtRestForBenchmark?: true;
 }
 
 export interface DocumentContent {
@@ -79,12 +84,13 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
 
   const reference = loadReferenceData(options.resourcesDir, dataDir, translate);
   // The database is page-encrypted from its first byte with a random key the secret store seals.
-  const db = openDatabase(join(dataDir, DATABASE_FILE), { key: databaseKey(options.secrets, dataDir) });
+  const plain = options.unsafePlainAtRestForBenchmark === true;
+  const db = openDatabase(join(dataDir, DATABASE_FILE), { key: plain ? undefined : databaseKey(options.secrets, dataDir) });
   const syncTypes = db.prepare('INSERT INTO document_types (code, name_id, name_en) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET name_id = excluded.name_id, name_en = excluded.name_en WHERE name_id <> excluded.name_id OR name_en <> excluded.name_en');
   db.transaction(() => reference.documentTypes.forEach((type) => syncTypes.run(type.code, type.name.id, type.name.en)))();
 
   // Document bytes are sealed at rest too, with their own key from the same secret store.
-  const blobs = await new FileBlobStore(join(dataDir, BLOBS_DIR), blobKeyBytes(options.secrets, dataDir)).init();
+  const blobs = await new FileBlobStore(join(dataDir, BLOBS_DIR), plain ? undefined : blobKeyBytes(options.secrets, dataDir)).init();
   const staging = await new StagingArea(join(dataDir, 'staging')).init();
   await staging.sweep(clock.now().getTime(), STAGING_MAX_AGE_MS);
   const events = new EventBus();

@@ -15,7 +15,7 @@ export interface BenchProfile {
   codes: CodeSource;
 }
 
-export async function openBenchProfile(dataDir: string, errors: string[] = []): Promise<BenchProfile> {
+export async function openBenchProfile(dataDir: string, errors: string[] = [], options: { plain?: boolean } = {}): Promise<BenchProfile> {
   let settings = { ...DEFAULT_SETTINGS };
   const profile = await openProfile({
     dataDir,
@@ -24,6 +24,7 @@ export async function openBenchProfile(dataDir: string, errors: string[] = []): 
     settings: { get: () => settings, set: (patch) => (settings = { ...settings, ...patch }) },
     secrets: new KeyFileSecretStore(dataDir),
     logger: { error: (message) => errors.push(message), info: () => {} },
+    ...(options.plain ? { unsafePlainAtRestForBenchmark: true as const } : {}),
   });
   const session = profile.newSession();
   const call: BenchProfile['call'] = (method, input) => profile.api.call(method, input, { session }) as ReturnType<BenchProfile['call']>;

@@ -60,3 +60,15 @@ describe('profile database key', () => {
     expect(bytes.includes(Buffer.from(NIP))).toBe(true);
   });
 });
+
+describe('the benchmark-only plain profile', () => {
+  it('is never requested by a shell: Electron, the browser host and the CLI always encrypt', () => {
+    const root = join(import.meta.dirname, '../../main');
+    const shellFiles = ['electron', 'web', 'cli'].flatMap((shell) =>
+      (readdirSync(join(root, shell), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(root, shell, f)),
+    );
+    expect(shellFiles.length).toBeGreaterThan(5);
+    const offenders = shellFiles.filter((file) => readFileSync(file, 'utf8').includes('unsafePlainAtRestForBenchmark'));
+    expect(offenders).toEqual([]);
+  });
+});
