@@ -46,6 +46,9 @@ interface DocumentRow {
   actor: string;
 }
 
+/** Files staged ahead of the commit (bench/import.ts: 1 against 3 in the same run). */
+export const FILES_IN_FLIGHT = 3;
+
 export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
   const { db, blobs, clock, translate, events, logger } = deps;
   const locale = deps.locale ?? (() => 'id' as const);
@@ -138,7 +141,24 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     return { nip, typeCode };
   }
 
-  async function importOne(file: PendingFile, label: { nip: string | null; typeCode: string | null }, actor: string, maxBytes: number): Promise<Outcome> {
+  /** A file read, converted and its bytes stored, waiting to be committed in its turn. */
+  interface Staged {
+    kind: 'staged';
+    name: string;
+    baseName: string;
+    sourceSha256: string;
+    sha256: string;
+    sourceSize: number;
+    sourceKind: SourceKind;
+    prepared: Prepared;
+  }
+
+  /**
+   * The slow half of a file, safe to run for several files at once: read, sniff, hash,
+   * convert, and store the bytes durably. Nothing is committed here; a file that cannot be
+   * imported becomes its outcome.
+   */
+  async function stage(file: PendingFile, maxBytes: number): Promise<Staged | Outcome> {
     const { name } = file;
     if (file.failure) return { kind: 'failed', entry: fileFailure(name, file.failure, maxBytes) };
     const read = await readRegularFile(file.path, maxBytes);
@@ -150,6 +170,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     if (!kind) return { kind: 'failed', entry: { name, code: 'unsupported', message: translate('import.unsupported') } };
 
     const sourceSha256 = sha256Hex(bytes);
+    // Early, to skip converting a file already held; commit() checks again in order.
     const known = findExisting.get(sourceSha256, sourceSha256);
     if (known) return duplicateOf(name, known);
 
@@ -160,24 +181,28 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
       return { kind: 'failed', entry: problemFailure(name, error, kind) };
     }
     const sha256 = kind === 'pdf' ? sourceSha256 : sha256Hex(prepared.pdf);
-    if (sha256 !== sourceSha256) {
-      const same = findExisting.get(sha256, sha256);
-      if (same) return duplicateOf(name, same);
-    }
-
-    // Bytes first, durable on disk; the row that points at them second.
+    // Bytes first, durable on disk; the row that points at them is committed later, in order.
     await blobs.put(prepared.pdf);
-    const guess = guessFromFileName(file.baseName, deps.reference().documentTypes, todayOf(clock.now()));
+    return { kind: 'staged', name, baseName: file.baseName, sourceSha256, sha256, sourceSize: bytes.byteLength, sourceKind: kind, prepared };
+  }
+
+  /** The quick half, one file at a time in the order given: the duplicate check and the row. */
+  function commitStaged(staged: Staged, label: { nip: string | null; typeCode: string | null }, actor: string): Outcome {
+    const { name, sourceSha256, sha256, prepared } = staged;
+    // An earlier file of this batch (or another window) may hold the same bytes by now.
+    const same = findExisting.get(sourceSha256, sha256);
+    if (same) return duplicateOf(name, same);
+    const guess = guessFromFileName(staged.baseName, deps.reference().documentTypes, todayOf(clock.now()));
     let documentId: number;
     try {
       documentId = commit({
         sha256,
         sourceSha256,
-        originalName: file.baseName,
+        originalName: staged.baseName,
         size: prepared.pdf.byteLength,
-        sourceSize: bytes.byteLength,
+        sourceSize: staged.sourceSize,
         pageCount: prepared.pageCount,
-        sourceKind: kind,
+        sourceKind: staged.sourceKind,
         nip: label.nip,
         typeCode: label.typeCode,
         guessNip: guess.nip,
@@ -210,12 +235,24 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
       events.emit('capture.onDidProgress', { batchId, done, total, bytesDone, bytesTotal, current });
     };
 
+    // Up to FILES_IN_FLIGHT files are staged ahead (read, converted, bytes fsynced): each
+    // waits mostly on the disk, and those waits overlap. Rows are committed one file at a
+    // time in the order given, so ids, duplicates and progress read as the clerk listed
+    // the files, and a kill loses at most the staged files (orphan bytes, no rows).
+    const inFlight: Promise<Staged | Outcome>[] = [];
+    let started = 0;
+    const stageNext = () => {
+      if (started < pending.length && !options.signal?.aborted) inFlight.push(stage(pending[started++], maxBytes));
+    };
     try {
       progress(pending[0]?.name ?? null);
+      for (let i = 0; i < FILES_IN_FLIGHT; i++) stageNext();
       for (const [index, file] of pending.entries()) {
         // Checked between files only: a file half-way through finishes (or fails) whole.
         if (options.signal?.aborted) break;
-        const outcome = await importOne(file, label, options.actor.id, maxBytes);
+        const staged = await inFlight.shift()!;
+        stageNext();
+        const outcome = staged.kind === 'staged' ? commitStaged(staged, label, options.actor.id) : staged;
         if (outcome.kind === 'imported') report.imported.push(outcome.entry);
         else if (outcome.kind === 'duplicate') report.duplicates.push(outcome.entry);
         else report.failed.push(outcome.entry);
@@ -224,6 +261,8 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
         progress(pending[index + 1]?.name ?? null);
       }
     } finally {
+      // Files staged past a cancel or a failure finish their writes before we return.
+      await Promise.allSettled(inFlight);
       // Thumbnails after the batch, not between its files: a render decodes a whole page
       // image on this thread (about 0.25 s for a 300-dpi scan), which made an import of
       // 1,000 scans 17 times slower (bench/import.ts, docs/PERFORMANCE.md).
