@@ -14,8 +14,12 @@ import { documentHandlers } from './documents';
 import { openDb, type Db } from './db';
 import { migrate } from './db/migrate';
 import { DmsError, fromFastifyError } from './http/errors';
+import { registerRateLimit, rateLimiter } from './http/rate-limit';
 import { registerRoutes, type Handlers } from './http/routes';
-import { opsHandlers, type Lifecycle } from './ops';
+import { openMailer } from './mail';
+import { opsHandlers, registerOps, type Lifecycle } from './ops';
+import { loggerOptions, requestId } from './ops/logging';
+import { createMetrics } from './ops/metrics';
 import { referenceHandlers } from './reference';
 import { registerUploads, uploadHandlers } from './uploads';
 
@@ -37,11 +41,14 @@ export interface ServerOptions {
 
 export async function buildServer(config: ServerConfig, options: ServerOptions = {}): Promise<{ app: FastifyInstance; deps: ServerDeps; lifecycle: Lifecycle; closeAll(): Promise<void> }> {
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    // Redacted JSON lines (server/ops/logging.ts); a test passes its own level and stream.
+    logger: options.logger === false ? false : { ...loggerOptions(config.logLevel), ...(typeof options.logger === 'object' ? options.logger : {}) },
+    genReqId: requestId,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    // Unknown routes and methods answer in the API's error shape (setNotFoundHandler).
-    return503OnClosing: true,
+    // Unknown routes and methods answer in the API's error shape (setNotFoundHandler), and
+    // so do requests arriving while the node drains (server/ops), not Fastify's own 503.
+    return503OnClosing: false,
     forceCloseConnections: false,
   });
   const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pg` }));
@@ -54,6 +61,8 @@ export async function buildServer(config: ServerConfig, options: ServerOptions =
     signer: new TokenSigner(await loadSigningKey(db), now),
     now,
     log: app.log,
+    mailer: openMailer(config.mail, app.log),
+    metrics: createMetrics(),
   };
   const lifecycle: Lifecycle = { accepting: true };
 
@@ -72,6 +81,9 @@ export async function buildServer(config: ServerConfig, options: ServerOptions =
     return reply.code(404).send(error.body());
   });
 
+  registerOps(app, deps, lifecycle);
+  // Before the routes, so it runs for each of them.
+  registerRateLimit(app, rateLimiter(db, config.rateLimit, now), config.rateLimit, (route) => route.startsWith('auth.'));
   const handlers = {
     ...opsHandlers(deps, lifecycle),
     ...authHandlers(deps),
@@ -87,6 +99,7 @@ export async function buildServer(config: ServerConfig, options: ServerOptions =
     lifecycle.accepting = false;
     await app.close(); // stops accepting, waits for in-flight requests
     await uploads.close();
+    await deps.mailer.close();
     if (!options.db) await db.close();
   };
   return { app, deps, lifecycle, closeAll };

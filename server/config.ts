@@ -31,7 +31,13 @@ export interface ServerConfig {
   refreshTokenDays: number;
   /** Trust X-Forwarded-* from the reverse proxy (client address for rate limits and logs). */
   trustProxy: boolean;
+  /** Fixed-window limits of the auth routes, counted in the database across nodes (server/http/rate-limit.ts). */
+  rateLimit: { windowSeconds: number; perAddress: number; perNip: number };
   logLevel: string;
+  /** Bearer token for /metrics; unset, /metrics answers direct loopback connections only. */
+  metricsToken?: string;
+  /** On SIGTERM, in-flight requests get this long to finish before the process exits non-zero. */
+  shutdownTimeoutSeconds: number;
 }
 
 const MIB = 1024 * 1024;
@@ -75,6 +81,13 @@ export function loadConfig(flags: ConfigSource = {}, env: ConfigSource = process
     accessTokenSeconds: int('', 'LEMARI_ACCESS_TOKEN_SECONDS', 15 * 60),
     refreshTokenDays: int('', 'LEMARI_REFRESH_TOKEN_DAYS', 30),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    rateLimit: {
+      windowSeconds: int('', 'LEMARI_RATE_WINDOW_SECONDS', 60),
+      perAddress: int('', 'LEMARI_RATE_PER_ADDRESS', 120),
+      perNip: int('', 'LEMARI_RATE_PER_NIP', 10),
+    },
     logLevel: env.LOG_LEVEL ?? 'info',
+    metricsToken: env.METRICS_TOKEN || undefined,
+    shutdownTimeoutSeconds: int('', 'LEMARI_SHUTDOWN_TIMEOUT_SECONDS', 30),
   };
 }

@@ -5,6 +5,8 @@ import type { TokenSigner } from './auth/tokens';
 import type { BlobStore } from './blobs';
 import type { ServerConfig } from './config';
 import type { Db } from './db';
+import type { Mailer } from './mail';
+import type { Metrics } from './ops/metrics';
 
 export interface ServerDeps {
   config: ServerConfig;
@@ -14,4 +16,8 @@ export interface ServerDeps {
   /** Milliseconds since the epoch; a fake clock in tests of expiry and lockout. */
   now: () => number;
   log: FastifyBaseLogger;
+  /** Outgoing mail: .eml files in the mail folder, or SMTP (server/mail). */
+  mailer: Mailer;
+  /** This server's Prometheus registry: add counters and gauges here (served at /metrics). */
+  metrics: Metrics;
 }

@@ -1,4 +1,127 @@
-// Documents: commit, update with version, changes since a cursor, download.
+// Documents: commit the metadata of a finished upload (idempotent by a key the client
+// chooses), update with the version the client last saw (409 with the current document when
+// it is stale), read the changes since a cursor, and download the content with ranges.
+// Metadata is checked as the workstation checks a label: NIP rules, a known document type
+// of the instansi, the fields that type requires, an employee of the instansi.
+import { z } from 'zod';
+import { changesOf, ChangesQuery } from './reference';
 import { routes } from './route';
+import { sha256Schema, uploadIdSchema } from './uploads';
 
-export const documentRoutes = routes({});
+/**
+ * Chosen by the client, unique per instansi: the same key again answers with the document
+ * it made, never a second one. The workstation uses its outbox entry's id.
+ */
+export const IdempotencyKey = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'an idempotency key is 1-128 of A-Z a-z 0-9 . _ : -');
+
+/** Field values of a label, keyed by the field keys of the document type. */
+export const FieldValues = z
+  .record(z.string().regex(/^[a-z][a-z0-9_]*$/).max(64), z.string().max(1000))
+  .refine((fields) => Object.keys(fields).length <= 50, 'at most 50 fields');
+
+/** Checked by the handler (fileNameProblem), so a bad name gets invalid_file_name, not invalid_input. */
+const FileNameText = z.string().max(1024);
+
+const Actor = z.object({ userId: z.number().int(), deviceId: z.string() });
+
+export const DmsDocument = z.object({
+  id: z.string(),
+  instansiId: z.string(),
+  idempotencyKey: z.string(),
+  nip: z.string(),
+  typeCode: z.string(),
+  fields: z.record(z.string(), z.string()),
+  fileName: z.string(),
+  contentType: z.string(),
+  sha256: sha256Schema,
+  size: z.number().int().min(0),
+  /** 1 when committed; every accepted update adds one. */
+  version: z.number().int().positive(),
+  /** A deleted document stays in the change feed (as a tombstone) and cannot be downloaded. */
+  deleted: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  createdBy: Actor,
+  updatedBy: Actor,
+});
+export type DmsDocument = z.infer<typeof DmsDocument>;
+
+export const CommitInput = z.strictObject({
+  idempotencyKey: IdempotencyKey,
+  /** A complete upload of the caller's instansi. */
+  uploadId: uploadIdSchema,
+  nip: z.string().min(1).max(40),
+  typeCode: z.string().min(1).max(64),
+  fields: FieldValues.default({}),
+  /** Defaults to the upload's file name. */
+  fileName: FileNameText.optional(),
+});
+export type CommitInput = z.input<typeof CommitInput>;
+
+export const UpdateInput = z
+  .strictObject({
+    expectedVersion: z.number().int().positive(),
+    nip: z.string().min(1).max(40).optional(),
+    typeCode: z.string().min(1).max(64).optional(),
+    /** Replaces all field values. */
+    fields: FieldValues.optional(),
+    fileName: FileNameText.optional(),
+    /** New content: another complete upload (a rescan). */
+    uploadId: uploadIdSchema.optional(),
+    deleted: z.boolean().optional(),
+  })
+  .refine((input) => Object.keys(input).length > 1, 'an update changes at least one field');
+export type UpdateInput = z.input<typeof UpdateInput>;
+
+const DocumentId = z.strictObject({ id: z.uuid() });
+
+export const documentRoutes = routes({
+  'documents.commit': {
+    method: 'POST',
+    path: '/v1/documents',
+    summary:
+      'Commits a document for a complete upload. The same idempotencyKey again answers with the same document (created: false); the same key with other content is a conflict.',
+    tag: 'documents',
+    access: 'user',
+    body: CommitInput,
+    response: z.object({ document: DmsDocument, created: z.boolean() }),
+  },
+  'documents.changes': {
+    method: 'GET',
+    path: '/v1/documents/changes',
+    summary: 'Documents of the caller\'s instansi changed since a cursor, deleted ones included.',
+    tag: 'documents',
+    access: 'user',
+    query: ChangesQuery,
+    response: changesOf(DmsDocument),
+  },
+  'documents.get': {
+    method: 'GET',
+    path: '/v1/documents/:id',
+    summary: 'One document\'s metadata.',
+    tag: 'documents',
+    access: 'user',
+    params: DocumentId,
+    response: z.object({ document: DmsDocument }),
+  },
+  'documents.update': {
+    method: 'PATCH',
+    path: '/v1/documents/:id',
+    summary: 'Updates a document if expectedVersion is its current version; otherwise version_conflict (409) with details.current.',
+    tag: 'documents',
+    access: 'user',
+    params: DocumentId,
+    body: UpdateInput,
+    response: z.object({ document: DmsDocument }),
+  },
+  'documents.content': {
+    method: 'GET',
+    path: '/v1/documents/:id/content',
+    summary:
+      'The document\'s bytes, streamed. One `Range: bytes=` range gives 206 with Content-Range; a range beyond the end gives 416. ETag is the quoted SHA-256 (If-None-Match, If-Range).',
+    tag: 'documents',
+    access: 'user',
+    params: DocumentId,
+    response: null,
+  },
+});

@@ -6,17 +6,38 @@ export interface BlobStat {
   size: number;
 }
 
+/** What the caller already knows about bytes it stores: lets the store check them again. */
+export interface BlobFacts {
+  size: number;
+  /** Lowercase hex SHA-256 of the bytes. */
+  sha256: string;
+}
+
 export interface BlobStore {
   readonly kind: 'directory' | 's3';
   stat(key: string): Promise<BlobStat | null>;
-  /** The bytes of `key`, or of the inclusive byte range [start, end]. */
+  /**
+   * The bytes of `key`, or of the inclusive byte range [start, end]. Rejects with an error
+   * whose `code` is `ENOENT` when there is no such blob, before any byte is streamed.
+   */
   read(key: string, range?: { start: number; end: number }): Promise<Readable>;
   /** Stores a stream under key; readers never see a partial object. */
-  write(key: string, body: Readable): Promise<BlobStat>;
+  write(key: string, body: Readable, facts?: BlobFacts): Promise<BlobStat>;
+  /**
+   * Stores a local file that is complete and verified (a finished upload) under key. The
+   * directory store links it into place when it can (no copy: a 1 GB upload is not written
+   * twice); the file itself is left for the caller to remove.
+   */
+  putFile(key: string, path: string, facts: BlobFacts): Promise<BlobStat>;
   remove(key: string): Promise<void>;
 }
 
 /** The blob key of a document's bytes. */
 export function blobKey(sha256: string): string {
   return `sha256/${sha256.slice(0, 2)}/${sha256}`;
+}
+
+/** The error `read` rejects with when a blob does not exist. */
+export function blobNotFound(key: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`no blob ${key}`), { code: 'ENOENT' });
 }

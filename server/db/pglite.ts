@@ -12,7 +12,8 @@ export async function openPglite(dataDir: string): Promise<Db> {
   const wrap = (q: { query: PGlite['query'] }): Sql => ({
     async query<T>(text: string, params: unknown[] = []): Promise<QueryResult<T>> {
       const result = await q.query<T>(text, params);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      // pg's rowCount: rows returned for a SELECT, rows changed for an INSERT/UPDATE/DELETE.
+      return { rows: result.rows, rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };
     },
   });
   const db = wrap(pg);

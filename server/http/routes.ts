@@ -46,6 +46,12 @@ function parse(where: 'params' | 'query' | 'body', schema: z.ZodType | undefined
     if (where === 'body' && value !== undefined && value !== null && !(typeof value === 'object' && Object.keys(value).length === 0)) {
       throw new DmsError('unknown_field', 'This route takes no request body.');
     }
+    // A query parameter a route does not declare is refused like an unknown body field: a
+    // client that sends `?since=` to a route without a feed must hear that it was ignored.
+    if (where === 'query' && value && typeof value === 'object' && Object.keys(value).length > 0) {
+      const keys = Object.keys(value);
+      throw new DmsError('unknown_field', `Unknown field(s) in query: ${keys.join(', ')}.`, { issues: [{ path: 'query', message: 'this route takes no query parameters', keys }] });
+    }
     return undefined;
   }
   const result = schema.safeParse(value ?? (where === 'body' ? undefined : {}));

@@ -1,87 +1,23 @@
-// Passwords: the policy a new password must meet (NIST SP 800-63B: 8 to 128 characters,
-// no composition rules, not common, breached or tied to the person) and argon2id hashing.
-// A password is never logged or returned; only its PHC hash string is stored.
+// Passwords on the workstation: the shared policy and argon2id settings of common/auth,
+// hashed through the native binding, and the policy's messages in the user's language.
 
-import { hash, parseOptions, verify, type Algorithm } from '@node-rs/argon2';
+import { hash, parseOptions, verify } from '@node-rs/argon2';
+import { passwordHasher, type PasswordProblem } from '../../../common/auth/password';
 import type { Translate } from '../ports';
-import { baseWord, fold, isBreached, type PasswordBlockList } from './common-passwords';
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 128;
+export {
+  ARGON2_PARAMS,
+  normalizePassword,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
+  passwordLength,
+  passwordProblem,
+  type Argon2Params,
+  type PasswordContext,
+  type PasswordProblem,
+} from '../../../common/auth/password';
 
-export interface Argon2Params {
-  /** KiB. */
-  memoryCost: number;
-  timeCost: number;
-  parallelism: number;
-}
-
-/**
- * OWASP's floor for argon2id (19 MiB, 2 passes, 1 lane): about 30 ms on an office PC,
- * small enough that a login never waits and the 2-4 GB machines never swap.
- */
-export const ARGON2_PARAMS: Argon2Params = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
-
-// @node-rs/argon2 declares Algorithm as a const enum, which isolatedModules cannot inline.
-const ARGON2ID = 2 as Algorithm;
-
-export type PasswordProblem =
-  | { reason: 'too_short'; min: number }
-  | { reason: 'too_long'; max: number }
-  | { reason: 'unchanged' }
-  | { reason: 'personal' }
-  | { reason: 'common' }
-  | { reason: 'guessable' };
-
-export interface PasswordContext {
-  nip: string;
-  nama: string;
-  /** The password being replaced: the new one must differ. */
-  previous?: string;
-}
-
-/** NFKC, so the same password typed through another keyboard layout or IME hashes the same. */
-export function normalizePassword(password: string): string {
-  return password.normalize('NFKC');
-}
-
-/** Length in characters (code points), as a person counts them, not UTF-16 units. */
-export function passwordLength(password: string): number {
-  return [...normalizePassword(password)].length;
-}
-
-function nameParts(nama: string): string[] {
-  const folded = fold(nama);
-  const parts = nama
-    .normalize('NFKC')
-    .toLowerCase()
-    .split(/[^\p{L}]+/u)
-    .filter((part) => part.length >= 3);
-  return [folded.replace(/[^\p{L}]/gu, ''), ...parts].filter((part) => part !== '');
-}
-
-function isPersonal(folded: string, context: PasswordContext): boolean {
-  if (context.nip && folded.includes(context.nip)) return true;
-  const birth = context.nip.slice(0, 8); // YYYYMMDD
-  const digits = folded.replace(/[^\p{N}]/gu, '');
-  if (/^\d{8}$/.test(birth) && digits === folded && (digits === birth || digits === birth.slice(6, 8) + birth.slice(4, 6) + birth.slice(0, 4))) return true;
-  const base = baseWord(folded);
-  return base !== '' && nameParts(context.nama).includes(base);
-}
-
-/** The first rule a new password breaks, or null when it may be used. */
-export function passwordProblem(password: string, context: PasswordContext, blockList: PasswordBlockList): PasswordProblem | null {
-  const length = passwordLength(password);
-  if (length < PASSWORD_MIN) return { reason: 'too_short', min: PASSWORD_MIN };
-  if (length > PASSWORD_MAX) return { reason: 'too_long', max: PASSWORD_MAX };
-  if (context.previous !== undefined && normalizePassword(context.previous) === normalizePassword(password)) return { reason: 'unchanged' };
-  const folded = fold(password);
-  if (isPersonal(folded, context)) return { reason: 'personal' };
-  if (isBreached(password) || blockList.passwords.has(folded)) return { reason: 'common' };
-  const base = baseWord(folded);
-  if (blockList.words.has(folded) || blockList.words.has(base)) return { reason: 'guessable' };
-  return null;
-}
+export const { hash: hashPassword, verify: verifyPassword, needsRehash } = passwordHasher({ hash, verify, parseOptions });
 
 export function passwordProblemMessage(problem: PasswordProblem, translate: Translate): string {
   switch (problem.reason) {
@@ -97,28 +33,5 @@ export function passwordProblemMessage(problem: PasswordProblem, translate: Tran
       return translate('auth.password_common');
     case 'guessable':
       return translate('auth.password_guessable');
-  }
-}
-
-export async function hashPassword(password: string, params: Argon2Params = ARGON2_PARAMS): Promise<string> {
-  return hash(normalizePassword(password), { algorithm: ARGON2ID, ...params });
-}
-
-/** False for a wrong password and for a stored value that is not a valid argon2 hash. */
-export async function verifyPassword(stored: string, password: string): Promise<boolean> {
-  try {
-    return await verify(stored, normalizePassword(password));
-  } catch {
-    return false;
-  }
-}
-
-/** A hash made with weaker settings than today's is replaced at the next successful login. */
-export function needsRehash(stored: string, params: Argon2Params = ARGON2_PARAMS): boolean {
-  try {
-    const used = parseOptions(stored);
-    return used.algorithm !== ARGON2ID || used.memoryCost < params.memoryCost || used.timeCost < params.timeCost || used.parallelism !== params.parallelism;
-  } catch {
-    return true;
   }
 }

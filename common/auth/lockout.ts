@@ -1,6 +1,7 @@
 // Throttling of wrong passwords and codes: after 5 in a row the account locks, for longer
 // each time (1 min, 5 min, 15 min, then 1 h per lock) until a login succeeds. Pure
-// functions over the stored counters, so the rule is tested without a database.
+// functions over the stored counters, so the rule is tested without a database, and the
+// workstation and the central server lock accounts the same way.
 
 export interface LockoutPolicy {
   maxFailures: number;

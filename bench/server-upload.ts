@@ -1,0 +1,325 @@
+// Upload throughput of the central server: one large file (1 GiB; 64 MiB with --quick)
+// through tus to the real server (POST, then PATCHes of 32 MiB streamed from disk, the way
+// the workstation uploads; timed to the last 204, which the server sends only once the
+// SHA-256 is checked and the bytes are in the blob store), against a plain HTTP PUT of the
+// same bytes to a minimal node:http server that writes them to disk, in the same run. The
+// tus server runs on PostgreSQL (the production setup; a throwaway cluster as the tests
+// start one) and on PGlite (the zero-setup default). For scale, a second minimal server
+// also hashes what it receives: SHA-256 is work a plain PUT does not do.
+//
+// Every server is a child process, so its memory is its own: each samples its own
+// process.memoryUsage().rss while the file streams (growth shows whether memory stays
+// flat) and reports its CPU time. Every server fsyncs the file before answering, as a
+// server that acknowledges a file must have it on disk. Runs alternate between servers.
+//
+// This file is also the children: run.ts imports it (the parent), which spawns it again
+// with LEMARI_BENCH_CHILD set.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { bytes, cacheDir, seconds, type BenchOptions, type BenchResult, type Table } from './lib/common';
+
+const MIB = 1024 * 1024;
+const TARGET_RATIO = 0.9;
+/** What counts as flat: the server's RSS grows by less than this while the file streams. */
+const FLAT_RSS_BYTES = 64 * MIB;
+/** Bytes per PATCH (the workstation's chunk size). */
+const CHUNK = 32 * MIB;
+
+type Kind = 'put' | 'put-sha256' | 'tus-postgres' | 'tus-pglite';
+type FromChild = { type: 'ready'; url: string; token?: string } | { type: 'report'; rssBefore: number; rssMax: number; cpuMs: number } | { type: 'cleaned' };
+type ToChild = { type: 'reset' } | { type: 'report' } | { type: 'clean' };
+
+// ---------------------------------------------------------------- children
+
+/** Samples this process's RSS and CPU time; `reset` starts a new window. */
+function sampler() {
+  let rssBefore = process.memoryUsage().rss;
+  let rssMax = rssBefore;
+  let cpu = process.cpuUsage();
+  const timer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 20);
+  timer.unref();
+  return {
+    reset() {
+      rssBefore = process.memoryUsage().rss;
+      rssMax = rssBefore;
+      cpu = process.cpuUsage();
+    },
+    report() {
+      const used = process.cpuUsage(cpu);
+      return { rssBefore, rssMax: Math.max(rssMax, process.memoryUsage().rss), cpuMs: (used.user + used.system) / 1000 };
+    },
+  };
+}
+
+interface ChildServer {
+  url: string;
+  token?: string;
+  /** Empties what the last run stored, so that each run stores its bytes anew. */
+  clean(): Promise<void>;
+}
+
+async function tusChild(dir: string, databaseUrl: string | undefined): Promise<ChildServer> {
+  const { startServer } = await import('../server/app');
+  const { loadConfig } = await import('../server/config');
+  const env = { LOG_LEVEL: 'warn', LEMARI_MAX_UPLOAD_BYTES: String(4096 * MIB), ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) };
+  const server = await startServer(loadConfig({ 'data-dir': dir, port: '0' }, env));
+  const db = server.deps.db;
+  await db.query("insert into instansi (id, name) values ('BENCH', 'Bench')");
+  const { rows } = await db.query<{ id: number }>("insert into users (instansi_id, nip, name, role, status) values ('BENCH', '198503152010012003', 'Bench', 'clerk', 'active') returning id");
+  const deviceId = randomUUID();
+  await db.query("insert into devices (id, instansi_id, name) values ($1, 'BENCH', 'Bench PC')", [deviceId]);
+  const { token } = server.deps.signer.issueAccess({ userId: rows[0].id, instansiId: 'BENCH', deviceId }, 24 * 3600);
+  const blobs = server.deps.config.blobs;
+  // Content addressing would skip storing the same bytes on the second run.
+  return { url: server.url, token, clean: () => (blobs.kind === 'directory' ? rm(blobs.dir, { recursive: true, force: true }) : Promise.resolve()) };
+}
+
+async function putChild(dir: string, hashing: boolean): Promise<ChildServer> {
+  let n = 0;
+  const server = createServer((req, res) => {
+    const file = join(dir, `put-${n++}`);
+    const hash = createHash('sha256');
+    if (hashing) req.on('data', (chunk: Buffer) => hash.update(chunk));
+    pipeline(req, createWriteStream(file))
+      .then(async () => {
+        const handle = await open(file, 'r');
+        await handle.sync();
+        await handle.close();
+        res.writeHead(201, hashing ? { 'x-sha256': hash.digest('hex') } : {}).end();
+      })
+      .catch(() => res.writeHead(500).end());
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    clean: async () => {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+    },
+  };
+}
+
+async function runChild(kind: Kind): Promise<void> {
+  const dir = process.env.LEMARI_BENCH_DIR!;
+  mkdirSync(dir, { recursive: true });
+  const stats = sampler();
+  const send = (message: FromChild) => process.send!(message);
+  const server = kind.startsWith('tus') ? await tusChild(dir, process.env.LEMARI_BENCH_DATABASE_URL || undefined) : await putChild(dir, kind === 'put-sha256');
+  process.on('message', (message: ToChild) => {
+    if (message.type === 'reset') stats.reset();
+    if (message.type === 'report') send({ type: 'report', ...stats.report() });
+    if (message.type === 'clean') server.clean().then(() => send({ type: 'cleaned' }));
+  });
+  process.on('disconnect', () => process.exit(0));
+  send({ type: 'ready', url: server.url, token: server.token });
+}
+
+if (process.env.LEMARI_BENCH_CHILD) await runChild(process.env.LEMARI_BENCH_CHILD as Kind);
+
+// ---------------------------------------------------------------- parent
+
+interface Child {
+  process: ChildProcess;
+  url: string;
+  token?: string;
+  ask<T extends FromChild['type']>(message: ToChild, answer: T): Promise<Extract<FromChild, { type: T }>>;
+}
+
+async function startChild(kind: Kind, dir: string, databaseUrl?: string): Promise<Child> {
+  const child = fork(fileURLToPath(import.meta.url), [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, LEMARI_BENCH_CHILD: kind, LEMARI_BENCH_DIR: dir, LEMARI_BENCH_DATABASE_URL: databaseUrl ?? '' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T extends FromChild['type']>(type: T) =>
+    new Promise<Extract<FromChild, { type: T }>>((done, fail) => {
+      const on = (message: FromChild) => {
+        if (message.type !== type) return;
+        child.off('message', on);
+        child.off('exit', exited);
+        done(message as Extract<FromChild, { type: T }>);
+      };
+      const exited = (code: number | null) => fail(new Error(`${kind} server exited (${code})`));
+      child.on('message', on);
+      child.once('exit', exited);
+    });
+  const ready = await next('ready');
+  return {
+    process: child,
+    url: ready.url,
+    token: ready.token,
+    ask: (message, answer) => {
+      const reply = next(answer);
+      child.send(message);
+      return reply;
+    },
+  };
+}
+
+/** Sends `file` [start, end) as the request body; resolves with the status and headers. */
+function sendFile(url: string, method: string, headers: Record<string, string>, file: string, start: number, end: number, agent: Agent) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }>((done, fail) => {
+    const req = request(url, { method, agent, headers: { ...headers, 'content-length': String(end - start) } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', fail);
+    if (end > start) createReadStream(file, { start, end: end - 1, highWaterMark: MIB }).pipe(req);
+    else req.end();
+  });
+}
+
+async function putOnce(server: Child, file: string, size: number, agent: Agent): Promise<void> {
+  const res = await sendFile(`${server.url}/file`, 'PUT', {}, file, 0, size, agent);
+  if (res.status !== 201) throw new Error(`PUT answered ${res.status}`);
+}
+
+async function tusOnce(server: Child, file: string, size: number, sha256: string, agent: Agent): Promise<void> {
+  const auth = { authorization: `Bearer ${server.token}`, 'tus-resumable': '1.0.0' };
+  const meta = `filename ${Buffer.from('bench.pdf').toString('base64')},sha256 ${Buffer.from(sha256).toString('base64')}`;
+  const created = await sendFile(`${server.url}/v1/uploads`, 'POST', { ...auth, 'upload-length': String(size), 'upload-metadata': meta }, file, 0, 0, agent);
+  if (created.status !== 201) throw new Error(`tus creation answered ${created.status}: ${created.body}`);
+  const url = new URL(String(created.headers.location), server.url).href;
+  for (let offset = 0; offset < size; ) {
+    const end = Math.min(size, offset + CHUNK);
+    const res = await sendFile(url, 'PATCH', { ...auth, 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, file, offset, end, agent);
+    if (res.status !== 204) throw new Error(`PATCH at ${offset} answered ${res.status}: ${res.body}`);
+    offset = Number(res.headers['upload-offset']);
+  }
+}
+
+async function ensureInput(size: number, options: BenchOptions): Promise<{ file: string; sha256: string }> {
+  const file = join(cacheDir('server-upload'), `random-${size}.bin`);
+  if (options.fresh || !existsSync(file) || statSync(file).size !== size) {
+    options.log(`  generating ${bytes(size)} of random bytes`);
+    const out = createWriteStream(file);
+    for (let left = size; left > 0; left -= 16 * MIB) {
+      if (!out.write(randomBytes(Math.min(left, 16 * MIB)))) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+    await new Promise<void>((done, fail) => {
+      out.once('error', fail);
+      out.end(done);
+    });
+  }
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 * MIB })) hash.update(chunk as Buffer);
+  return { file, sha256: hash.digest('hex') };
+}
+
+/** A throwaway PostgreSQL cluster, as the integration tests use; null where none is installed. */
+async function postgres(options: BenchOptions): Promise<{ url: string; stop(): Promise<void> } | null> {
+  try {
+    const { startCluster, createTestDatabase } = await import('../tests/helpers/postgres');
+    const cluster = await startCluster();
+    return { url: await createTestDatabase(cluster.url, 'bench'), stop: () => cluster.stop() };
+  } catch (error) {
+    options.log(`  no PostgreSQL for the bench: ${(error as Error).message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+interface Measured {
+  mbps: number[];
+  rssGrowth: number[];
+  rssBefore: number[];
+  cpuMsPerGiB: number[];
+}
+
+const LABELS: Record<Kind, string> = {
+  put: 'baseline: plain HTTP PUT to node:http, written to disk, fsync',
+  'put-sha256': 'info: the same PUT server, also hashing SHA-256 as bytes arrive',
+  'tus-postgres': `tus on PostgreSQL: POST + PATCHes of ${bytes(CHUNK)}, SHA-256 checked, into the blob store`,
+  'tus-pglite': 'info: the same tus upload on PGlite (the zero-setup default)',
+};
+
+export default async function serverUploadBench(options: BenchOptions): Promise<BenchResult> {
+  const size = options.quick ? 64 * MIB : 1024 * MIB;
+  const runs = options.quick ? 2 : 3;
+  options.log(`server-upload: ${bytes(size)}, ${runs} runs per server`);
+  const input = await ensureInput(size, options);
+  const work = mkdtempSync(join(cacheDir(), 'server-upload-run-'));
+  const agent = new Agent({ keepAlive: true });
+  const children = new Map<Kind, Child>();
+  const pg = await postgres(options);
+  try {
+    children.set('put', await startChild('put', join(work, 'put')));
+    children.set('put-sha256', await startChild('put-sha256', join(work, 'put-sha256')));
+    if (pg) children.set('tus-postgres', await startChild('tus-postgres', join(work, 'tus-postgres'), pg.url));
+    children.set('tus-pglite', await startChild('tus-pglite', join(work, 'tus-pglite')));
+    const results = new Map<Kind, Measured>([...children.keys()].map((kind) => [kind, { mbps: [], rssGrowth: [], rssBefore: [], cpuMsPerGiB: [] }]));
+    for (let run = 0; run < runs; run++) {
+      for (const [kind, server] of children) {
+        await server.ask({ type: 'clean' }, 'cleaned');
+        server.process.send({ type: 'reset' } satisfies ToChild);
+        const t0 = performance.now();
+        if (kind.startsWith('tus')) await tusOnce(server, input.file, size, input.sha256, agent);
+        else await putOnce(server, input.file, size, agent);
+        const elapsed = performance.now() - t0;
+        const report = await server.ask({ type: 'report' }, 'report');
+        const m = results.get(kind)!;
+        m.mbps.push(size / MIB / (elapsed / 1000));
+        m.rssGrowth.push(report.rssMax - report.rssBefore);
+        m.rssBefore.push(report.rssBefore);
+        m.cpuMsPerGiB.push((report.cpuMs * 1024 * MIB) / size);
+        options.log(`  ${kind} run ${run + 1}: ${seconds(elapsed)}, ${m.mbps.at(-1)!.toFixed(0)} MiB/s, server CPU ${report.cpuMs.toFixed(0)} ms, RSS ${bytes(report.rssBefore)} -> max ${bytes(report.rssMax)}`);
+      }
+    }
+
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const putRate = median(results.get('put')!.mbps);
+    const target = results.has('tus-postgres') ? 'tus-postgres' : 'tus-pglite';
+    const ratio = median(results.get(target)!.mbps) / putRate;
+    const tusGrowth = Math.max(...results.get(target)!.rssGrowth);
+    const flat = tusGrowth < FLAT_RSS_BYTES;
+    const table: Table = {
+      title: `One ${bytes(size)} file, ${runs} runs per server (median), each server a child process on loopback`,
+      headers: ['server', 'MiB/s (median)', 'MiB/s (best)', 'server CPU s per GiB', 'server RSS before', 'server RSS growth (max)', 'vs PUT', 'target', 'verdict'],
+      rows: [...results].map(([kind, m]) => {
+        const r = median(m.mbps) / putRate;
+        const isTarget = kind === target;
+        return [
+          kind === 'tus-pglite' && !results.has('tus-postgres') ? 'tus on PGlite (no PostgreSQL installed)' : LABELS[kind],
+          median(m.mbps).toFixed(0),
+          Math.max(...m.mbps).toFixed(0),
+          (median(m.cpuMsPerGiB) / 1000).toFixed(2),
+          bytes(median(m.rssBefore)),
+          `+${bytes(Math.max(0, Math.max(...m.rssGrowth)))}`,
+          r.toFixed(2),
+          isTarget ? `>= ${TARGET_RATIO.toFixed(2)}` : '',
+          isTarget ? (ratio >= TARGET_RATIO ? 'met' : 'NOT MET') : '',
+        ];
+      }),
+    };
+    table.rows.push(['tus server memory while the file streams', '', '', '', '', `+${bytes(Math.max(0, tusGrowth))}`, '', `< ${bytes(FLAT_RSS_BYTES)}`, flat ? 'met' : 'NOT MET']);
+    return {
+      name: 'server-upload',
+      tables: [table],
+      notes: [
+        'The tus servers are the real one (`startServer`; blobs and uploads in directories on one file system, so a verified upload is linked into the blob store, not copied); each run stores the bytes anew (the blob directory is emptied between runs).',
+        'Every server fsyncs the file before answering; the tus time includes the SHA-256 of the stored file (read back while it is fsynced) and the move into the blob store.',
+        'RSS is sampled every 20 ms inside each server process (process.memoryUsage().rss): growth is the largest sample minus the value just before the upload. CPU is process.cpuUsage() of the server over the upload.',
+        'The client (this process) streams the file from disk for every request; client, servers and PostgreSQL share the machine.',
+      ],
+      met: ratio >= TARGET_RATIO && flat,
+    };
+  } finally {
+    agent.destroy();
+    for (const child of children.values()) {
+      const exited = new Promise((r) => child.process.once('exit', r));
+      child.process.disconnect();
+      await exited;
+    }
+    await pg?.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
