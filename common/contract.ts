@@ -97,8 +97,19 @@ export type EmployeeImportReport = z.infer<typeof EmployeeImportReport>;
 export const SearchHit = DocumentSummary.extend({ unitKerja: z.string().nullable() });
 export type SearchHit = z.infer<typeof SearchHit>;
 
+/**
+ * The central DMS server's base address (no /v1): http or https only, and no user name or
+ * password in it, since every workstation of the profile reads this setting.
+ */
+export const ServerUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2048)
+  .refine((url) => !/^https?:\/\/[^/?#]*@/i.test(url), 'no credentials in the address');
+
 export const Settings = z.object({
   locale: z.enum(LOCALES),
+  /** Where online activation (and later sync) reaches the central server; null until set. */
+  serverUrl: ServerUrl.nullable(),
   /** Minutes without a call before the session locks (0 = never). */
   idleLockMinutes: z.number().int().min(0).max(24 * 60),
   maxFileBytes: z.number().int().min(1024).max(2 * 1024 * 1024 * 1024),
@@ -148,6 +159,8 @@ export type LoginResult = z.infer<typeof LoginResult>;
 export const Enrolment = z.object({ uri: z.string().startsWith('otpauth://totp/'), secret: z.string().regex(/^[A-Z2-7]+$/), qrSvg: z.string().startsWith('<svg') });
 export type Enrolment = z.infer<typeof Enrolment>;
 const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()).length(10) });
+/** An online activation in progress, held in main (it knows the new password until the end). */
+const ActivationId = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 export const UserSummary = z.object({
   id: Id,
   nip: z.string(),
@@ -187,7 +200,7 @@ const AuditFilter = z
 export const contract = {
   'auth.status': method(
     z.object({}).strict(),
-    z.object({ bootstrapped: z.boolean(), session: LoginResult.nullable(), locked: z.boolean() }),
+    z.object({ bootstrapped: z.boolean(), session: LoginResult.nullable(), locked: z.boolean(), serverUrl: z.string().nullable() }),
     'public',
   ),
   'auth.bootstrap': method(
@@ -213,6 +226,24 @@ export const contract = {
   'auth.startEnrolment': method(z.object({}).strict(), Enrolment, 'enrolment'),
   'auth.confirmEnrolment': method(z.object({ code: TotpCode }).strict(), RecoveryCodes, 'enrolment'),
   'auth.regenerateRecoveryCodes': method(z.object({ code: TotpCode }).strict(), RecoveryCodes, ANY_ROLE),
+
+  // Online activation of an account the central server holds (main/core/auth/activation.ts):
+  // the e-mailed code and a new password, the authenticator, then a login with a fresh code
+  // that also makes the local account, so later logins work offline. Public: nobody is
+  // logged in yet. `serverUrl` is taken only while the profile has no account.
+  'activation.requestCode': method(
+    z.object({ serverUrl: z.string().max(2048).optional(), nip: LoginNip, email: z.string().max(254) }).strict(),
+    z.object({ activationId: ActivationId, expiresAt: z.string(), serverUrl: z.string() }),
+    'public',
+  ),
+  'activation.setPassword': method(
+    z.object({ activationId: ActivationId, code: z.string().max(40), newPassword: Password }).strict(),
+    z.discriminatedUnion('next', [z.object({ next: z.literal('enrol'), enrolment: Enrolment }), z.object({ next: z.literal('login') })]),
+    'public',
+  ),
+  'activation.confirmMfa': method(z.object({ activationId: ActivationId, code: TotpCode }).strict(), RecoveryCodes, 'public'),
+  'activation.login': method(z.object({ activationId: ActivationId, code: TotpCode }).strict(), LoginResult.extend({ replacedLocalAccount: z.boolean() }), 'public'),
+  'activation.cancel': method(z.object({ activationId: ActivationId }).strict(), z.object({}), 'public'),
 
   'users.list': method(z.object({}).strict(), z.array(UserSummary), ADMIN),
   'users.create': method(

@@ -4,6 +4,7 @@
 // their composition root with their own settings store and logger.
 
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import type { FileRef } from '../common/contract';
 import { t, type MessageKey, type MessageParams } from '../common/i18n';
@@ -12,7 +13,7 @@ import { contract, type LoginResult } from '../common/contract';
 import { authorize, newSession, refusalCode, type Session } from './access';
 import { actorOf, createApi, type Api, type Handlers, type Logger } from './api';
 import { auditCsv } from './core/audit/csv';
-import { createAuth, loadPasswordBlockList } from './core/auth';
+import { createActivation, createAuth, loadPasswordBlockList } from './core/auth';
 import { blobKeyBytes, databaseKey, type SecretStore } from './infra/secrets';
 import { createAuditLog } from './core/audit';
 import { createCapture } from './core/capture';
@@ -24,6 +25,7 @@ import { systemClock, type Clock, type Translate } from './core/ports';
 import { createSearch } from './core/search';
 import { FileBlobStore } from './infra/blobs';
 import { openDatabase, type Db } from './infra/db';
+import { createDmsClient } from './infra/dms';
 import { loadReferenceData } from './infra/reference';
 import type { SettingsStore } from './infra/settings';
 import { readTable } from './infra/sheets';
@@ -46,6 +48,8 @@ export interface ProfileOptions {
    * measure what encryption at rest costs. No shell sets it; a test checks they do not.
    */
   unsafePlainAtRestForBenchmark?: true;
+  /** How main reaches the central server (online activation); tests hand in one that fails. */
+  fetch?: typeof fetch;
 }
 
 export interface DocumentContent {
@@ -73,6 +77,8 @@ export interface Profile {
 
 export const DATABASE_FILE = 'lemari.db';
 export const BLOBS_DIR = 'blobs';
+/** Online activation waits this long for each answer of the central server (slow office links). */
+const SERVER_TIMEOUT_MS = 30_000;
 /** Uploads older than this are swept on start. */
 const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 
@@ -103,6 +109,17 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const search = createSearch({ db });
   const capture = createCapture({ db, blobs, clock, translate, events, reference: referenceOf, maxFileBytes: () => settings.get().maxFileBytes, logger, locale: () => settings.get().locale, audit });
   const maintenance = createMaintenance({ db, blobs, translate, audit });
+  const activation = createActivation({
+    db,
+    clock,
+    translate,
+    secrets: options.secrets,
+    audit,
+    auth,
+    server: (baseUrl) => createDmsClient({ baseUrl, timeoutMs: SERVER_TIMEOUT_MS, fetch: options.fetch }),
+    serverUrl: { get: () => settings.get().serverUrl, set: (serverUrl) => settings.set({ serverUrl }) },
+    deviceName: () => `Lemari ${hostname()}`.slice(0, 100),
+  });
 
   function resolveFile(ref: FileRef): { path: string; name: string; stagedId?: string } {
     if ('path' in ref) return { path: ref.path, name: basename(ref.path) };
@@ -132,6 +149,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
       bootstrapped: auth.status().bootstrapped,
       session: session.user ? auth.session(session.user.id) : null,
       locked: session.locked,
+      serverUrl: settings.get().serverUrl,
     }),
     'auth.bootstrap': async (input, { session }) => {
       const result = await auth.bootstrapAdmin(input);
@@ -171,6 +189,18 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
       return result;
     },
     'auth.regenerateRecoveryCodes': (input, { session }) => auth.regenerateRecoveryCodes(userIdOf(session), input.code),
+    'activation.requestCode': (input) => activation.requestCode(input),
+    'activation.setPassword': (input) => activation.setPassword(input),
+    'activation.confirmMfa': (input) => activation.confirmMfa(input),
+    'activation.login': async (input, { session }) => {
+      const { result, replaced } = await activation.login(input);
+      signIn(session, result, true);
+      return { ...result, replacedLocalAccount: replaced };
+    },
+    'activation.cancel': (input) => {
+      activation.cancel(input.activationId);
+      return {};
+    },
     'users.list': () => auth.listUsers(),
     'users.create': (input, { session }) => auth.createUser(adminOf(session), input),
     'users.setRole': (input, { session }) => auth.setRole(adminOf(session), input.id, input.role),

@@ -21,7 +21,7 @@ import { ROLES, type Role } from '../../../common/contract';
 import { nipProblemMessage } from '../employees';
 import type { Clock, Translate } from '../ports';
 import { EMPTY_BLOCK_LIST, type PasswordBlockList } from './common-passwords';
-import { afterFailure, lockRemaining, LOCKOUT_POLICY, minutesLeft, type LockoutPolicy, type ThrottleState } from './lockout';
+import { afterFailure, lockRemaining, LOCKOUT_POLICY, minutesLeft, type LockoutPolicy, type ThrottleState } from '../../../common/auth/lockout';
 import { ARGON2_PARAMS, hashPassword, needsRehash, passwordProblem, passwordProblemMessage, verifyPassword, type Argon2Params } from './password';
 import { hashRecoveryCode, newRecoveryCode, normalizeRecoveryCode, RECOVERY_CODE_COUNT, RECOVERY_SALT_BYTES, recoveryCodeMatches } from './recovery';
 import { checkTotp, otpauthUri, qrSvg, timeStepAt, toBase32, TOTP_SECRET_BYTES, type TotpCheck } from './totp';
@@ -78,6 +78,30 @@ export interface NewUser {
   /** The initial password: the user must change it at first login. */
   password: string;
   email?: string | null;
+}
+
+/**
+ * An account as the central server holds it, at the end of an online activation
+ * (activation.ts): made or updated here so that later logins work offline.
+ */
+export interface ServerAccount {
+  nip: string;
+  nama: string;
+  role: Role;
+  email: string | null;
+  /** The password the server just accepted; hashed here with the local argon2id settings. */
+  password: string;
+  /**
+   * `secret`: the authenticator the server enrolled during this activation, with the step of
+   * the login code (earlier codes are replays here too). `code`: the server's account had an
+   * authenticator already, so the local one must be the same app entry: the login's code is
+   * checked against it.
+   */
+  totp: { secret: Uint8Array; step: number } | { code: string };
+  /** The server's ten recovery codes, stored hashed here as well; null keeps the local ones. */
+  recoveryCodes: string[] | null;
+  /** For the audit entry: the server's address and this workstation's device; never a secret. */
+  detail: Record<string, unknown>;
 }
 
 /** Who performs an account change: the logged-in user's id. Their role is re-read, not trusted. */
@@ -335,8 +359,7 @@ export function createAuth(deps: AuthDeps) {
     return Number(info.lastInsertRowid);
   }
 
-  function storeRecoveryCodes(userId: number): string[] {
-    const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(random));
+  function storeRecoveryCodes(userId: number, codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(random))): string[] {
     db.prepare('DELETE FROM recovery_codes WHERE user_id = ?').run(userId);
     const insert = db.prepare('INSERT INTO recovery_codes (user_id, salt, code_hash, created_at) VALUES (?, ?, ?, ?)');
     for (const code of codes) {
@@ -415,6 +438,78 @@ export function createAuth(deps: AuthDeps) {
         return id;
       });
       return summary(requireUser(userId));
+    },
+
+    /** Whether a NIP has a local account, and in what state (online activation asks before it starts). */
+    accountState(nip: string): { disabled: boolean; mfaEnrolled: boolean } | null {
+      const row = byNip.get(nip) as UserRow | undefined;
+      return row ? { disabled: row.disabled === 1, mfaEnrolled: row.totp_secret_enc !== null } : null;
+    },
+
+    /** NIP and e-mail as online activation sends them: checked and normalized, or refused in the user's language. */
+    activationIdentity(input: { nip: string; email: string }): { nip: string; email: string } {
+      const email = validEmail(input.email);
+      if (email === null) throw new AppError('invalid_input', translate('auth.email_invalid'));
+      return { nip: validNip(input.nip), email };
+    },
+
+    /** The workstation's own password rules (length, breach list, NIP and name), in the user's language. */
+    checkNewPassword(password: string, context: { nip: string; nama: string }): void {
+      checkNewPassword(password, context);
+    },
+
+    /**
+     * The end of an online activation: the server's account made here, or the local account
+     * of that NIP updated (the server is the authority for password and authenticator), then
+     * logged in. `store` runs in the same transaction, for the sealed server session. A local
+     * account an admin disabled stays disabled. The server's role is taken, except that the
+     * profile's last active admin stays admin (nobody could manage accounts otherwise).
+     */
+    async adoptServerAccount(input: ServerAccount, store?: (userId: number) => void): Promise<{ result: LoginResult; replaced: boolean }> {
+      const nip = validNip(input.nip);
+      const nama = validNama(input.nama);
+      const email = validEmail(input.email);
+      if (!ROLES.includes(input.role)) throw new AppError('invalid_input', translate('error.invalid_input', { detail: 'role' }));
+      const passwordHash = await hashPassword(input.password, argon2);
+      const outcome = writeTransaction(db, () => {
+        const existing = byNip.get(nip) as UserRow | undefined;
+        if (existing?.disabled === 1) throw new AppError('forbidden', translate('activation.local_disabled'));
+        let step: number;
+        let sealedSecret: (id: number) => Buffer | null;
+        if ('secret' in input.totp) {
+          const { secret } = input.totp;
+          step = input.totp.step;
+          sealedSecret = (id) => secrets.seal(Buffer.from(secret), totpContext(id));
+        } else {
+          if (!existing || existing.totp_secret_enc === null) throw new AppError('conflict', translate('activation.already_enrolled'));
+          const check = checkTotp(openTotpSecret(existing), input.totp.code, clock.now(), existing.totp_last_step);
+          // The server took the code, this authenticator does not: they are not the same app entry.
+          if (!check.ok) throw new AppError('conflict', translate(check.reason === 'replayed' ? 'auth.code_replayed' : 'activation.secret_mismatch'));
+          step = check.step;
+          sealedSecret = () => null;
+        }
+        const detail: Record<string, unknown> = { ...input.detail, replaced: existing !== undefined, role: input.role };
+        let id: number;
+        if (existing) {
+          id = existing.id;
+          const lastAdmin = existing.role === 'admin' && input.role !== 'admin' && (countActiveAdmins.get() as { n: number }).n <= 1;
+          if (lastAdmin) detail.roleKept = 'admin';
+          else if (existing.role !== input.role) detail.from = existing.role;
+          db.prepare(
+            `UPDATE users SET nama = ?, email = coalesce(?, email), role = ?, password_hash = ?, password_changed_at = ?, must_change_password = 0,
+               totp_secret_enc = coalesce(?, totp_secret_enc), totp_pending_enc = NULL, totp_last_step = ?, updated_at = ? WHERE id = ?`,
+          ).run(nama, email, lastAdmin ? 'admin' : input.role, passwordHash, nowIso(), sealedSecret(id), step, nowIso(), id);
+        } else {
+          id = insertUser({ nip, nama, email, role: input.role, passwordHash, mustChange: false });
+          db.prepare('UPDATE users SET totp_secret_enc = ?, totp_last_step = ? WHERE id = ?').run(sealedSecret(id), step, id);
+        }
+        if (input.recoveryCodes) storeRecoveryCodes(id, input.recoveryCodes);
+        audit(nip, 'user.activated_online', detail, nip);
+        store?.(id);
+        return { result: succeed(requireUser(id), { factors: ['password', 'totp'], online: true }), replaced: existing !== undefined };
+      });
+      dropTickets(outcome.result.user.id);
+      return outcome;
     },
 
     /** A fresh TOTP secret for the user to scan; replaces any earlier unconfirmed one. */
@@ -688,6 +783,7 @@ export function createAuth(deps: AuthDeps) {
 export type AuthService = ReturnType<typeof createAuth>;
 export { loadPasswordBlockList, type PasswordBlockList } from './common-passwords';
 export { ARGON2_PARAMS, PASSWORD_MAX, PASSWORD_MIN, type Argon2Params } from './password';
-export { LOCKOUT_POLICY, type LockoutPolicy } from './lockout';
+export { LOCKOUT_POLICY, type LockoutPolicy } from '../../../common/auth/lockout';
 export { TOTP_DIGITS, TOTP_ISSUER, TOTP_PERIOD, qrSvg } from './totp';
 export { RECOVERY_CODE_COUNT } from './recovery';
+export { createActivation, readServerSession, type ActivationServer, type ActivationService, type StoredServerSession } from './activation';

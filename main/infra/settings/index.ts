@@ -15,6 +15,7 @@ export const DEFAULT_SETTINGS: Settings = {
   locale: 'id',
   maxFileBytes: 100 * 1024 * 1024,
   idleLockMinutes: 15,
+  serverUrl: null,
 };
 
 /** Reads whatever is stored, keeping only valid values and filling defaults for the rest. */

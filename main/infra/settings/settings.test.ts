@@ -31,6 +31,20 @@ describe('ConfSettingsStore', () => {
     store.set({ locale: 'en' });
     expect(JSON.parse(readFileSync(configPath(dir), 'utf8')).locale).toBe('en');
     writeFileSync(configPath(dir), JSON.stringify({ locale: 'fr', maxFileBytes: 5000 }));
-    expect(new ConfSettingsStore(dir).get()).toEqual({ locale: 'id', maxFileBytes: 5000, idleLockMinutes: 15 });
+    expect(new ConfSettingsStore(dir).get()).toEqual({ locale: 'id', maxFileBytes: 5000, idleLockMinutes: 15, serverUrl: null });
+  });
+
+  it('keeps an http(s) server address and refuses anything else', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lemari-settings-'));
+    dirs.push(dir);
+    const store = new ConfSettingsStore(dir);
+    expect(store.set({ serverUrl: 'https://dms.bkd.example.go.id' }).serverUrl).toBe('https://dms.bkd.example.go.id');
+    for (const bad of ['ftp://dms.example.go.id', 'javascript:alert(1)', 'dms.example.go.id', 'https://admin:rahasia@dms.example.go.id']) {
+      expect(() => store.set({ serverUrl: bad }), bad).toThrow();
+    }
+    expect(new ConfSettingsStore(dir).get().serverUrl).toBe('https://dms.bkd.example.go.id');
+    // A broken value in the file is dropped, not trusted.
+    writeFileSync(configPath(dir), JSON.stringify({ serverUrl: 'file:///etc/passwd' }));
+    expect(new ConfSettingsStore(dir).get().serverUrl).toBeNull();
   });
 });

@@ -5,6 +5,7 @@ import * as m002 from './002-accounts';
 import * as m003 from './003-audit-chain';
 import * as m004 from './004-sync-cursors';
 import * as m005 from './005-search-keys';
+import * as m006 from './006-server-sessions';
 
 export interface Migration {
   id: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 3, name: m003.name, sql: m003.sql, up: m003.up },
   { id: 4, name: m004.name, sql: m004.sql },
   { id: 5, name: m005.name, sql: m005.sql },
+  { id: 6, name: m006.name, sql: m006.sql },
 ];

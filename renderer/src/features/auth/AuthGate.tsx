@@ -1,10 +1,12 @@
 // The gate in front of the app: asks main where this window's session stands (auth.status)
 // and shows the one screen that is needed next (first admin, sign-in, authenticator
-// enrolment, recovery codes, a new password), or the app. The idle lock lays the unlock form
-// over the app without unmounting it, so a half-labelled form survives a coffee break.
+// enrolment, recovery codes, a new password, or the online activation of an account the
+// central server holds), or the app. The idle lock lays the unlock form over the app without
+// unmounting it, so a half-labelled form survives a coffee break.
 import { Fragment, useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { Enrolment, LoginResult, MethodOutput } from '../../../../common/contract';
 import type { Host } from '../../host';
+import { ActivationFlow } from './Activation';
 import { ChangePasswordForm, EnrolForm, LoginForm, RecoveryCodes, BootstrapForm, UnlockForm } from './forms';
 
 type Status = MethodOutput<'auth.status'>;
@@ -23,6 +25,7 @@ export function AuthGate({ host, children, fallback }: AuthGateProps) {
   const [error, setError] = useState<string | null>(null);
   const [enrolment, setEnrolment] = useState<Enrolment | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
+  const [activating, setActivating] = useState(false);
 
   const refresh = useCallback(async () => {
     const result = await host.call('auth.status', {});
@@ -59,6 +62,21 @@ export function AuthGate({ host, children, fallback }: AuthGateProps) {
       />
     );
   }
+  const session = status.session;
+  if (!session && activating) {
+    return (
+      <ActivationFlow
+        host={host}
+        serverUrl={status.serverUrl}
+        serverEditable={!status.bootstrapped}
+        onCancel={() => setActivating(false)}
+        onDone={() => {
+          setActivating(false);
+          void refresh();
+        }}
+      />
+    );
+  }
   if (!status.bootstrapped) {
     return (
       <BootstrapForm
@@ -67,11 +85,11 @@ export function AuthGate({ host, children, fallback }: AuthGateProps) {
           setEnrolment(value);
           void refresh();
         }}
+        onActivate={() => setActivating(true)}
       />
     );
   }
-  const session = status.session;
-  if (!session) return <LoginForm host={host} onDone={() => void refresh()} />;
+  if (!session) return <LoginForm host={host} onDone={() => void refresh()} onActivate={() => setActivating(true)} />;
   if (session.needsEnrolment) return <EnrolForm host={host} enrolment={enrolment} onCodes={setCodes} onLogout={logout} />;
   if (session.mustChangePassword) return <ChangePasswordForm host={host} onDone={() => void refresh()} onLogout={logout} />;
   return (

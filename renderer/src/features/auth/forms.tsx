@@ -2,7 +2,7 @@
 // in (password, then the authenticator code or a recovery code), enrolling an authenticator
 // app, keeping the recovery codes, replacing a password an admin set, and unlocking after
 // the idle lock. Each is a plain form: Enter submits, the first field has focus, errors are
-// main's messages.
+// main's messages. The parts are shared with the online activation (Activation.tsx).
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import type { Enrolment, LoginResult } from '../../../../common/contract';
 import type { Result } from '../../../../common/errors';
@@ -10,14 +10,21 @@ import { useT } from '../../shared/i18n';
 import { ErrorBox } from '../../shared/ui';
 import type { Host } from '../../host';
 
-function AuthCard(props: { title: string; intro?: ReactNode; error: string | null; testId: string; children: ReactNode }) {
+export function AuthCard(props: { title: string; intro?: ReactNode; error: string | null; testId: string; step?: string; busy?: string | null; children: ReactNode }) {
   return (
     <main className="auth-screen">
-      <section className="auth-card" data-testid={props.testId} aria-labelledby="auth-title">
+      <section className="auth-card" data-testid={props.testId} aria-labelledby="auth-title" aria-busy={props.busy ? true : undefined}>
         <div className="brand-dark">Lemari</div>
+        {props.step && <p className="hint" data-testid="auth-step">{props.step}</p>}
         <h1 id="auth-title">{props.title}</h1>
         {props.intro && <p className="hint">{props.intro}</p>}
         <ErrorBox message={props.error} />
+        {/* A live region only where calls take a while (the central server): present before it speaks. */}
+        {props.busy !== undefined && (
+          <p className="hint" role="status" data-testid="auth-busy">
+            {props.busy ?? ''}
+          </p>
+        )}
         {props.children}
       </section>
     </main>
@@ -25,7 +32,7 @@ function AuthCard(props: { title: string; intro?: ReactNode; error: string | nul
 }
 
 /** Runs a call for a form: busy while it runs, its error message kept, the value handed on. */
-function useSubmit() {
+export function useSubmit() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   async function submit<T>(run: () => Promise<Result<T>>, then: (value: T) => void) {
@@ -40,7 +47,7 @@ function useSubmit() {
   return { busy, error, setError, submit };
 }
 
-function Field(props: {
+export function Field(props: {
   label: string;
   value: string;
   onChange(value: string): void;
@@ -48,8 +55,9 @@ function Field(props: {
   autoComplete: string;
   testId: string;
   autoFocus?: boolean;
-  inputMode?: 'numeric';
+  inputMode?: 'numeric' | 'email' | 'url';
   hint?: string;
+  readOnly?: boolean;
 }) {
   const ref = useRef<HTMLInputElement>(null);
   useEffect(() => {
@@ -66,6 +74,7 @@ function Field(props: {
         inputMode={props.inputMode}
         spellCheck={false}
         maxLength={1024}
+        readOnly={props.readOnly}
         data-testid={props.testId}
         onChange={(event) => props.onChange(event.target.value)}
       />
@@ -74,14 +83,51 @@ function Field(props: {
   );
 }
 
-function prevent(handler: () => void) {
+export function prevent(handler: () => void) {
   return (event: FormEvent) => {
     event.preventDefault();
     handler();
   };
 }
 
-export function BootstrapForm({ host, onEnrol }: { host: Host; onEnrol(enrolment: Enrolment): void }) {
+/** A new password and its repetition, with the policy's hint; the form compares the two. */
+export function NewPasswordFields(props: { label: string; password: string; again: string; onPassword(value: string): void; onAgain(value: string): void }) {
+  const tr = useT();
+  return (
+    <>
+      <Field label={props.label} value={props.password} onChange={props.onPassword} type="password" autoComplete="new-password" testId="auth-password" hint={tr('password.hint')} />
+      <Field label={tr('password.again')} value={props.again} onChange={props.onAgain} type="password" autoComplete="new-password" testId="auth-password-again" />
+    </>
+  );
+}
+
+/** The way to online activation, under the sign-in and first-run forms. */
+function ActivateLink({ onActivate }: { onActivate(): void }) {
+  const tr = useT();
+  return (
+    <p>
+      <button type="button" className="link" data-testid="auth-activate" onClick={onActivate}>
+        {tr('activate.link')}
+      </button>
+    </p>
+  );
+}
+
+/** The QR code of the otpauth:// URI and its key in groups of four, for typing by hand. */
+export function EnrolmentCode({ enrolment }: { enrolment: Enrolment }) {
+  const tr = useT();
+  return (
+    <div className="enrol">
+      {/* An <img>, not inline markup: an SVG drawn this way can run nothing. */}
+      <img className="qr" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qrSvg)}`} alt={tr('enrol.qr')} width={192} height={192} />
+      <p>
+        {tr('enrol.secret')}: <code className="secret" data-testid="auth-secret">{enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
+      </p>
+    </div>
+  );
+}
+
+export function BootstrapForm({ host, onEnrol, onActivate }: { host: Host; onEnrol(enrolment: Enrolment): void; onActivate(): void }) {
   const tr = useT();
   const { busy, error, setError, submit } = useSubmit();
   const [nip, setNip] = useState('');
@@ -98,17 +144,17 @@ export function BootstrapForm({ host, onEnrol }: { host: Host; onEnrol(enrolment
       >
         <Field label={tr('doc.nip')} value={nip} onChange={setNip} autoComplete="username" inputMode="numeric" testId="auth-nip" autoFocus />
         <Field label={tr('bootstrap.nama')} value={nama} onChange={setNama} autoComplete="name" testId="auth-nama" />
-        <Field label={tr('login.password')} value={password} onChange={setPassword} type="password" autoComplete="new-password" testId="auth-password" hint={tr('password.hint')} />
-        <Field label={tr('password.again')} value={again} onChange={setAgain} type="password" autoComplete="new-password" testId="auth-password-again" />
+        <NewPasswordFields label={tr('login.password')} password={password} again={again} onPassword={setPassword} onAgain={setAgain} />
         <button type="submit" className="primary" disabled={busy}>
           {tr('bootstrap.submit')}
         </button>
       </form>
+      <ActivateLink onActivate={onActivate} />
     </AuthCard>
   );
 }
 
-export function LoginForm({ host, onDone }: { host: Host; onDone(): void }) {
+export function LoginForm({ host, onDone, onActivate }: { host: Host; onDone(): void; onActivate(): void }) {
   const tr = useT();
   const { busy, error, submit } = useSubmit();
   const [nip, setNip] = useState('');
@@ -174,6 +220,7 @@ export function LoginForm({ host, onDone }: { host: Host; onDone(): void }) {
           {tr('login.submit')}
         </button>
       </form>
+      <ActivateLink onActivate={onActivate} />
     </AuthCard>
   );
 }
@@ -192,15 +239,7 @@ export function EnrolForm(props: { host: Host; enrolment: Enrolment | null; onCo
 
   return (
     <AuthCard title={tr('enrol.title')} intro={tr('enrol.intro')} error={error} testId="auth-enrol">
-      {enrolment && (
-        <div className="enrol">
-          {/* An <img>, not inline markup: an SVG drawn this way can run nothing. */}
-          <img className="qr" src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qrSvg)}`} alt={tr('enrol.qr')} width={192} height={192} />
-          <p>
-            {tr('enrol.secret')}: <code className="secret" data-testid="auth-secret">{enrolment.secret.replace(/(.{4})/g, '$1 ').trim()}</code>
-          </p>
-        </div>
-      )}
+      {enrolment && <EnrolmentCode enrolment={enrolment} />}
       <form onSubmit={prevent(() => submit(() => host.call('auth.confirmEnrolment', { code }), (value) => props.onCodes(value.recoveryCodes)))}>
         <Field label={tr('enrol.code')} value={code} onChange={setCode} autoComplete="one-time-code" inputMode="numeric" testId="auth-code-input" autoFocus />
         <div className="auth-actions">
@@ -216,12 +255,12 @@ export function EnrolForm(props: { host: Host; enrolment: Enrolment | null; onCo
   );
 }
 
-export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone(): void }) {
+export function RecoveryCodes({ codes, onDone, intro, step }: { codes: string[]; onDone(): void; intro?: string; step?: string }) {
   const tr = useT();
   const buttonRef = useRef<HTMLButtonElement>(null);
   useEffect(() => buttonRef.current?.focus(), []);
   return (
-    <AuthCard title={tr('recovery.title')} intro={tr('recovery.intro')} error={null} testId="auth-recovery">
+    <AuthCard title={tr('recovery.title')} intro={intro ?? tr('recovery.intro')} error={null} testId="auth-recovery" step={step}>
       <ol className="recovery-codes" data-testid="auth-recovery-codes">
         {codes.map((code) => (
           <li key={code}>
@@ -251,8 +290,7 @@ export function ChangePasswordForm({ host, onDone, onLogout }: { host: Host; onD
         })}
       >
         <Field label={tr('changePassword.old')} value={oldPassword} onChange={setOld} type="password" autoComplete="current-password" testId="auth-password-old" autoFocus />
-        <Field label={tr('changePassword.new')} value={newPassword} onChange={setNew} type="password" autoComplete="new-password" testId="auth-password" hint={tr('password.hint')} />
-        <Field label={tr('password.again')} value={again} onChange={setAgain} type="password" autoComplete="new-password" testId="auth-password-again" />
+        <NewPasswordFields label={tr('changePassword.new')} password={newPassword} again={again} onPassword={setNew} onAgain={setAgain} />
         <div className="auth-actions">
           <button type="submit" className="primary" disabled={busy}>
             {tr('changePassword.submit')}

@@ -1,5 +1,5 @@
 // Settings: the UI language (Bahasa Indonesia by default), the largest file an import
-// accepts and the idle lock, saved through settings.update (admins only) so every shell of
+// accepts, the idle lock and the central server's address, saved through settings.update (admins only) so every shell of
 // this profile sees them; and what this installation is (version, data folder, host).
 import { useEffect, useRef, useState } from 'react';
 import { LOCALES, type Locale } from '../../../../common/i18n';
@@ -18,6 +18,7 @@ export function SettingsView({ active }: { active: boolean }) {
   const languageRef = useRef<HTMLSelectElement>(null);
   const [maxMb, setMaxMb] = useState(String(Math.round(info.settings.maxFileBytes / MB)));
   const [idleMinutes, setIdleMinutes] = useState(String(info.settings.idleLockMinutes));
+  const [serverUrl, setServerUrl] = useState(info.settings.serverUrl ?? '');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
@@ -25,7 +26,7 @@ export function SettingsView({ active }: { active: boolean }) {
     if (active) languageRef.current?.focus();
   }, [active]);
 
-  async function apply(patch: { locale?: Locale; maxFileBytes?: number; idleLockMinutes?: number }) {
+  async function apply(patch: { locale?: Locale; maxFileBytes?: number; idleLockMinutes?: number; serverUrl?: string | null }) {
     setError(null);
     setSaved(null);
     const result = await host.call('settings.update', patch);
@@ -55,6 +56,12 @@ export function SettingsView({ active }: { active: boolean }) {
     void apply({ idleLockMinutes: minutes });
   }
 
+  function saveServerUrl() {
+    const text = serverUrl.trim();
+    // main checks the address (http or https, no credentials) and says what is wrong.
+    void apply({ serverUrl: text === '' ? null : text });
+  }
+
   return (
     <div className="settings-view">
       <header className="view-head">
@@ -78,45 +85,16 @@ export function SettingsView({ active }: { active: boolean }) {
             ))}
           </select>
         </label>
-        <div className="field">
-          <label htmlFor="settings-max-file">{tr('settings.maxFile')}</label>
-          <div className="inline">
-            <input
-              id="settings-max-file"
-              type="text"
-              inputMode="numeric"
-              value={maxMb}
-              size={6}
-              onChange={(event) => setMaxMb(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter') saveLimit();
-              }}
-            />
-            <span>MB</span>
-            <button type="button" onClick={saveLimit}>
-              {tr('settings.save')}
-            </button>
-          </div>
-        </div>
-        <div className="field">
-          <label htmlFor="settings-idle-lock">{tr('settings.idleLock')}</label>
-          <div className="inline">
-            <input
-              id="settings-idle-lock"
-              type="text"
-              inputMode="numeric"
-              value={idleMinutes}
-              size={6}
-              onChange={(event) => setIdleMinutes(event.target.value)}
-              onKeyDown={(event) => {
-                if (event.key === 'Enter') saveIdleLock();
-              }}
-            />
-            <button type="button" onClick={saveIdleLock}>
-              {tr('settings.save')}
-            </button>
-          </div>
-        </div>
+        <InlineSetting id="settings-max-file" label={tr('settings.maxFile')} value={maxMb} onChange={setMaxMb} onSave={saveLimit} numeric unit="MB" />
+        <InlineSetting id="settings-idle-lock" label={tr('settings.idleLock')} value={idleMinutes} onChange={setIdleMinutes} onSave={saveIdleLock} numeric />
+        <InlineSetting
+          id="settings-server-url"
+          label={tr('settings.serverUrl')}
+          value={serverUrl}
+          onChange={setServerUrl}
+          onSave={saveServerUrl}
+          placeholder={tr('activate.server.hint')}
+        />
       </section>
       <section className="card">
         <h2>{tr('settings.about')}</h2>
@@ -135,6 +113,43 @@ export function SettingsView({ active }: { active: boolean }) {
           </div>
         </dl>
       </section>
+    </div>
+  );
+}
+
+/** A labelled text field saved with its button or with Enter. */
+function InlineSetting(props: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  onSave: () => void;
+  numeric?: boolean;
+  unit?: string;
+  placeholder?: string;
+}) {
+  const tr = useT();
+  return (
+    <div className="field">
+      <label htmlFor={props.id}>{props.label}</label>
+      <div className="inline">
+        <input
+          id={props.id}
+          type={props.numeric ? 'text' : 'url'}
+          inputMode={props.numeric ? 'numeric' : undefined}
+          value={props.value}
+          size={props.numeric ? 6 : 40}
+          placeholder={props.placeholder}
+          onChange={(event) => props.onChange(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter') props.onSave();
+          }}
+        />
+        {props.unit && <span>{props.unit}</span>}
+        <button type="button" onClick={props.onSave}>
+          {tr('settings.save')}
+        </button>
+      </div>
     </div>
   );
 }
