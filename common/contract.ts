@@ -4,6 +4,7 @@
 // table; no shell hand-writes a method name twice.
 
 import { z } from 'zod';
+import { CompletenessSummary, EmployeeCompleteness, QueueItem } from './completeness';
 import { ReferenceData } from './doctypes';
 import { LOCALES } from './i18n';
 
@@ -113,8 +114,45 @@ export const Settings = z.object({
   /** Minutes without a call before the session locks (0 = never). */
   idleLockMinutes: z.number().int().min(0).max(24 * 60),
   maxFileBytes: z.number().int().min(1024).max(2 * 1024 * 1024 * 1024),
+  /** Folders where the scanner software saves, watched while the app runs (absolute paths). */
+  hotFolders: z.array(z.string().min(1).max(1024)).max(20),
+  /** How often a hot folder is listed (file events are unreliable on network shares). */
+  hotFolderPollMs: z.number().int().min(100).max(10 * 60 * 1000),
+  /** A file is taken only once its size and time stayed the same this long (the scanner has finished). */
+  hotFolderStableMs: z.number().int().min(100).max(60 * 60 * 1000),
+  /** What happens to a file once it is safely stored: moved to imported/DATE/ or deleted. */
+  hotFolderAfterImport: z.enum(['move', 'delete']),
 });
 export type Settings = z.infer<typeof Settings>;
+
+export const HotFolderStatus = z.object({
+  running: z.boolean(),
+  folders: z.array(
+    z.object({
+      path: z.string(),
+      /** pending: not looked at yet; offline: cannot be listed (a share that went away), retried every poll. */
+      state: z.enum(['pending', 'watching', 'offline']),
+      error: z.string().nullable(),
+      lastScanAt: z.string().nullable(),
+    }),
+  ),
+  /** The last files taken, newest first. */
+  recent: z.array(
+    z.object({
+      folder: z.string(),
+      name: z.string(),
+      at: z.string(),
+      outcome: z.enum(['imported', 'duplicate']),
+      documentId: Id,
+      message: z.string().nullable(),
+      /** Where the file went (null when deleted, or left in place because moving failed). */
+      movedTo: z.string().nullable(),
+    }),
+  ),
+  /** Files that stay in their folder with the reason; retried when they change or on request. */
+  failures: z.array(z.object({ folder: z.string(), name: z.string(), path: z.string(), at: z.string(), code: z.string(), message: z.string() })),
+});
+export type HotFolderStatus = z.infer<typeof HotFolderStatus>;
 
 export const VerifyReport = z.object({
   ok: z.boolean(),
@@ -126,6 +164,53 @@ export const VerifyReport = z.object({
   problems: z.array(z.object({ kind: z.enum(['integrity', 'blob_missing', 'blob_mismatch', 'audit_chain']), documentId: Id.nullable(), message: z.string() })),
 });
 export type VerifyReport = z.infer<typeof VerifyReport>;
+
+/**
+ * Where a document is on its way to the central server (issue 5), beside its labelling
+ * state: queued -> uploading -> committed -> verified (the server's SHA-256 is the local
+ * one), or rejected (the server's reason; fix and send again) or conflict.
+ */
+export const SYNC_STATES = ['queued', 'uploading', 'committed', 'verified', 'rejected', 'conflict'] as const;
+export const SyncState = z.enum(SYNC_STATES);
+
+/** A document that could not be sent: refused, in conflict, or failing for now (the run left it queued). */
+export const SyncProblem = z.object({
+  documentId: Id,
+  name: z.string(),
+  state: SyncState,
+  /** The server's error code (or network, timeout, local). */
+  code: z.string(),
+  message: z.string(),
+  attempts: z.number().int(),
+  at: z.string(),
+});
+export type SyncProblem = z.infer<typeof SyncProblem>;
+
+export const SyncReport = z.object({
+  runId: z.string(),
+  /** Documents the run found in the outbox. */
+  total: z.number().int(),
+  verified: z.number().int(),
+  bytesSent: z.number().int(),
+  problems: z.array(SyncProblem),
+  /** Still in the outbox after the run (failing for now, or not reached). */
+  remaining: z.number().int(),
+  cancelled: z.boolean(),
+  /** Why the run stopped early with the queue kept: the server session was revoked (log in online again). */
+  stopped: z.enum(['session_revoked']).nullable(),
+});
+export type SyncReport = z.infer<typeof SyncReport>;
+
+export const SyncStatus = z.object({
+  counts: z.record(SyncState, z.number().int()),
+  /** Ready documents not queued yet. */
+  readyNotQueued: z.number().int(),
+  pending: z.number().int(),
+  pendingBytes: z.number().int(),
+  running: z.boolean(),
+  problems: z.array(SyncProblem),
+});
+export type SyncStatus = z.infer<typeof SyncStatus>;
 
 export const ROLES = ['clerk', 'verifier', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -289,6 +374,13 @@ export const contract = {
     CAPTURE,
   ),
 
+  // The hot folder (main/core/capture/hotfolder.ts): admins choose the folders, clerks see
+  // what was taken and retry a failed file.
+  'hotfolder.status': method(z.object({}).strict(), HotFolderStatus, CAPTURE),
+  'hotfolder.add': method(z.object({ path: z.string().min(1).max(1024) }).strict(), HotFolderStatus, ADMIN),
+  'hotfolder.remove': method(z.object({ path: z.string().min(1).max(1024) }).strict(), HotFolderStatus, ADMIN),
+  'hotfolder.retry': method(z.object({ path: z.string().min(1).max(2048) }).strict(), HotFolderStatus, CAPTURE),
+
   'documents.get': method(z.object({ id: Id }).strict(), DocumentDetail, ANY_ROLE),
   'documents.list': method(
     z.object({ nip: Nip.optional(), state: DocumentState.optional(), typeCode: z.string().optional(), ...Page }).strict(),
@@ -324,6 +416,21 @@ export const contract = {
   ),
 
   'maintenance.verify': method(z.object({}).strict(), VerifyReport, ADMIN),
+
+  // End-of-day sync (main/core/sync): queue ready documents, send them, see what could not go.
+  'sync.queue': method(z.object({}).strict(), z.object({ queued: z.number().int() }), CAPTURE),
+  'sync.status': method(z.object({}).strict(), SyncStatus, ANY_ROLE),
+  'sync.run': method(z.object({}).strict(), SyncReport, CAPTURE),
+  'sync.retry': method(z.object({ ids: z.array(Id).max(10000).optional() }).strict(), z.object({ requeued: z.number().int() }), CAPTURE),
+
+  // Completeness (main/core/completeness): aggregates over the office, read by any role.
+  'completeness.employee': method(z.object({ nip: Nip }).strict(), EmployeeCompleteness, ANY_ROLE),
+  'completeness.summary': method(z.object({ unitKerja: z.string().max(200).optional() }).strict(), CompletenessSummary, ANY_ROLE),
+  'completeness.queue': method(
+    z.object({ unitKerja: z.string().max(200).optional(), ...Page }).strict(),
+    z.object({ items: z.array(QueueItem), total: z.number().int() }),
+    ANY_ROLE,
+  ),
 } as const;
 
 export type Contract = typeof contract;
@@ -347,6 +454,15 @@ export const events = {
     current: z.string().nullable(),
   }),
   'documents.onDidChange': z.object({ ids: z.array(Id) }),
+  'sync.onDidProgress': z.object({
+    runId: z.string(),
+    done: z.number().int(),
+    total: z.number().int(),
+    bytesDone: z.number(),
+    bytesTotal: z.number(),
+    current: z.string().nullable(),
+  }),
+  'hotfolder.onDidChange': HotFolderStatus,
 } as const;
 
 export type Events = typeof events;

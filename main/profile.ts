@@ -3,9 +3,10 @@
 // handlers over them; the three shells (Electron, browser host, CLI) each call it from
 // their composition root with their own settings store and logger.
 
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { FileRef } from '../common/contract';
 import { t, type MessageKey, type MessageParams } from '../common/i18n';
 import { AppError } from '../common/errors';
@@ -16,16 +17,19 @@ import { auditCsv } from './core/audit/csv';
 import { createActivation, createAuth, loadPasswordBlockList } from './core/auth';
 import { blobKeyBytes, databaseKey, type SecretStore } from './infra/secrets';
 import { createAuditLog } from './core/audit';
-import { createCapture } from './core/capture';
+import { createCapture, createHotFolders, nodeHotFolderFs, realTimers, type HotFolderFs, type HotFolders, type Timers } from './core/capture';
+import { createCompleteness, loadCompletenessRules } from './core/completeness';
 import { createDocuments } from './core/documents';
 import { createEmployees } from './core/employees';
 import { EventBus } from './core/events';
 import { createMaintenance } from './core/maintenance';
 import { systemClock, type Clock, type Translate } from './core/ports';
 import { createSearch } from './core/search';
+import { createSync, sealedSessionStore, type SyncOptions } from './core/sync';
 import { FileBlobStore } from './infra/blobs';
 import { openDatabase, type Db } from './infra/db';
 import { createDmsClient } from './infra/dms';
+import { createTusUploads } from './infra/dms/tus';
 import { loadReferenceData } from './infra/reference';
 import type { SettingsStore } from './infra/settings';
 import { readTable } from './infra/sheets';
@@ -50,6 +54,12 @@ export interface ProfileOptions {
   unsafePlainAtRestForBenchmark?: true;
   /** How main reaches the central server (online activation); tests hand in one that fails. */
   fetch?: typeof fetch;
+  /** Sync tuning (chunk size, retries) and its wait between retries: tests pass a fake that does not sleep. */
+  sync?: Partial<SyncOptions> & { sleep?: (ms: number, signal?: AbortSignal) => Promise<void> };
+  /** Watch the hot folders of the settings from open to close (the web host and Electron). */
+  watchHotFolders?: boolean;
+  /** Tests only: the hot folder's disk and timers. */
+  hotFolderPorts?: { fs?: HotFolderFs; timers?: Timers };
 }
 
 export interface DocumentContent {
@@ -65,6 +75,8 @@ export interface Profile {
   events: EventBus;
   staging: StagingArea;
   db: Db;
+  /** The hot folder watcher; `lemari watch` starts it on a folder of its own. */
+  hotFolders: HotFolders;
   /** A fresh, logged-out session for a new connection (tab, window, CLI run). */
   newSession(): Session;
   /** The stored PDF for a viewer; the opening is audited. Refused without a logged-in session. */
@@ -75,12 +87,30 @@ export interface Profile {
   close(): Promise<void>;
 }
 
+/** Waits `ms`, or rejects as soon as `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+  });
+}
+
 export const DATABASE_FILE = 'lemari.db';
 export const BLOBS_DIR = 'blobs';
 /** Online activation waits this long for each answer of the central server (slow office links). */
 const SERVER_TIMEOUT_MS = 30_000;
 /** Uploads older than this are swept on start. */
 const STAGING_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** Whom the audit log names for files the hot folder takes on its own. */
+export const HOT_FOLDER_ACTOR = { id: 'folder-pantau' };
 
 export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const { dataDir, settings, logger } = options;
@@ -89,6 +119,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const translate: Translate = (key: MessageKey, params?: MessageParams) => t(settings.get().locale, key, params);
 
   const reference = loadReferenceData(options.resourcesDir, dataDir, translate);
+  const completenessRules = loadCompletenessRules(options.resourcesDir, dataDir, reference, translate);
   // The database is page-encrypted from its first byte with a random key the secret store seals.
   const plain = options.unsafePlainAtRestForBenchmark === true;
   const db = openDatabase(join(dataDir, DATABASE_FILE), { key: plain ? undefined : databaseKey(options.secrets, dataDir) });
@@ -107,7 +138,40 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const employees = createEmployees({ db, clock, translate, reference: referenceOf, readTable, audit });
   const documents = createDocuments({ db, blobs, clock, translate, reference: referenceOf, locale: () => settings.get().locale, audit });
   const search = createSearch({ db });
+  const completeness = createCompleteness({ db, translate, rules: () => completenessRules, reference: referenceOf });
   const capture = createCapture({ db, blobs, clock, translate, events, reference: referenceOf, maxFileBytes: () => settings.get().maxFileBytes, logger, locale: () => settings.get().locale, audit });
+  const hotFolders = createHotFolders({
+    fs: options.hotFolderPorts?.fs ?? nodeHotFolderFs,
+    timers: options.hotFolderPorts?.timers ?? realTimers,
+    clock,
+    translate,
+    events,
+    logger,
+    importFiles: (files, importOptions) => capture.importFiles(files, importOptions),
+    options: () => {
+      const { hotFolderPollMs: pollMs, hotFolderStableMs: stableMs, hotFolderAfterImport: afterImport } = settings.get();
+      return { pollMs, stableMs, afterImport };
+    },
+  });
+  if (options.watchHotFolders) {
+    hotFolders.setFolders(settings.get().hotFolders);
+    hotFolders.start(HOT_FOLDER_ACTOR);
+  }
+  function changeHotFolders(session: Session, path: string, add: boolean) {
+    const current = settings.get().hotFolders;
+    if (!isAbsolute(path)) throw new AppError('invalid_input', translate('hotfolder.not_absolute'));
+    const normalized = resolve(path);
+    if (add) {
+      if (current.includes(normalized)) throw new AppError('conflict', translate('hotfolder.already', { path: normalized }));
+      // A folder that is not there now is most likely a typo; a share that drops later is handled.
+      if (!statSync(normalized, { throwIfNoEntry: false })?.isDirectory()) throw new AppError('not_found', translate('hotfolder.not_found', { path: normalized }));
+    } else if (!current.includes(normalized)) throw new AppError('not_found', translate('hotfolder.unknown', { path: normalized }));
+    const next = add ? [...current, normalized] : current.filter((folder) => folder !== normalized);
+    settings.set({ hotFolders: next });
+    audit.append({ actor: actorOf(session).id, action: add ? 'hotfolder.added' : 'hotfolder.removed', detail: { path: normalized } });
+    hotFolders.setFolders(next);
+    return hotFolders.status();
+  }
   const maintenance = createMaintenance({ db, blobs, translate, audit });
   const activation = createActivation({
     db,
@@ -119,6 +183,26 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     server: (baseUrl) => createDmsClient({ baseUrl, timeoutMs: SERVER_TIMEOUT_MS, fetch: options.fetch }),
     serverUrl: { get: () => settings.get().serverUrl, set: (serverUrl) => settings.set({ serverUrl }) },
     deviceName: () => `Lemari ${hostname()}`.slice(0, 100),
+  });
+
+  const sync = createSync({
+    db,
+    blobs,
+    clock,
+    translate,
+    events,
+    audit,
+    sessions: sealedSessionStore(db, options.secrets),
+    server: (token) => {
+      const baseUrl = settings.get().serverUrl;
+      if (!baseUrl) return null;
+      const client = createDmsClient({ baseUrl, token, timeoutMs: SERVER_TIMEOUT_MS, fetch: options.fetch });
+      return { call: client.call, tus: createTusUploads({ baseUrl, fetch: options.fetch }) };
+    },
+    uuid: randomUUID,
+    random: Math.random,
+    sleep: options.sync?.sleep ?? sleep,
+    options: options.sync,
   });
 
   function resolveFile(ref: FileRef): { path: string; name: string; stagedId?: string } {
@@ -229,11 +313,25 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     'employees.units': () => employees.units(),
     'capture.import': (input, { session, signal }) =>
       withFiles(input.files, (files) => capture.importFiles(files, { nip: input.nip, typeCode: input.typeCode, actor: actorOf(session), signal })),
+    'hotfolder.status': () => hotFolders.status(),
+    'hotfolder.add': (input, { session }) => changeHotFolders(session, input.path, true),
+    'hotfolder.remove': (input, { session }) => changeHotFolders(session, input.path, false),
+    'hotfolder.retry': (input) => {
+      if (!hotFolders.retry(input.path)) throw new AppError('not_found', translate('hotfolder.no_failure', { path: input.path }));
+      return hotFolders.status();
+    },
     'documents.get': (input) => documents.get(input.id),
     'documents.list': (input) => documents.list(input),
     'documents.label': (input, { session }) => documents.label(input, actorOf(session)),
     'search.query': (input) => search.query(input),
     'maintenance.verify': () => maintenance.verify(),
+    'sync.queue': (_input, { session }) => sync.queue(actorOf(session)),
+    'sync.status': () => sync.status(),
+    'sync.run': (_input, { session, signal }) => sync.run(userIdOf(session), actorOf(session), signal),
+    'sync.retry': (input, { session }) => sync.retry(actorOf(session), input.ids),
+    'completeness.employee': (input) => completeness.employee(input.nip),
+    'completeness.summary': (input) => completeness.summary(input),
+    'completeness.queue': (input) => completeness.queue(input),
   };
 
   return {
@@ -252,6 +350,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     events,
     staging,
     db,
+    hotFolders,
     async documentContent(id, session) {
       const refusal = authorize(contract['documents.get'].access, session);
       if (refusal) throw new AppError(refusalCode(refusal), translate(`access.${refusal}`, { role: session.user?.role ?? '' }));
@@ -266,6 +365,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     },
     idle: () => capture.idle(),
     async close() {
+      // A file being imported finishes (and is moved) before the database closes.
+      await hotFolders.stop();
       // Waiting thumbnails are dropped (they render when first asked for); the current one finishes.
       await capture.close();
       db.close();

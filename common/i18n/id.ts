@@ -66,6 +66,14 @@ export const id = {
   'verify.audit_prev_hash': 'tautan ke entri sebelumnya tidak cocok (entri dihapus, disisipkan atau diurutkan ulang)',
   'verify.audit_hash': 'isi entri tidak cocok dengan hash-nya (entri diubah)',
   'verify.ok': 'Semua baik: {documents} dokumen, {blobs} berkas isi diperiksa',
+  'sync.no_server_session': 'Akun ini belum pernah masuk ke server pusat dari komputer ini; aktifkan akun secara daring dulu agar dokumen dapat dikirim',
+  'sync.session_revoked': 'Sesi server pusat dicabut (perangkat dicabut atau akun dinonaktifkan); masuk lagi secara daring. Antrean tetap tersimpan.',
+  'sync.already_running': 'Sinkronisasi sedang berjalan; tunggu sampai selesai',
+  'sync.hash_mismatch': 'Isi yang disimpan server berbeda dari berkas di sini (SHA-256 lokal {local}, server {server})',
+  'sync.upload_refused': 'Server membuang unggahan ({status}); berkas akan diunggah ulang',
+  'sync.upload_incomplete': 'Unggahan belum lengkap di server; akan dilanjutkan',
+  'sync.report': '{verified} terkirim dan diverifikasi, {problems} tidak terkirim, {remaining} masih antre',
+  'sync.nothing': 'Tidak ada dokumen yang menunggu dikirim',
 
   'error.internal': 'Terjadi kesalahan internal; rinciannya dicatat di log aplikasi',
   'error.invalid_input': 'Masukan tidak sah: {detail}',
@@ -78,6 +86,7 @@ export const id = {
   'db.too_new': 'Basis data profil ini dibuat oleh versi Lemari yang lebih baru (migrasi {applied}); perbarui Lemari',
   'db.diverged': 'Riwayat migrasi basis data tidak cocok dengan versi Lemari ini ({detail})',
   'reference.invalid': 'Berkas data referensi {path} tidak sah: {detail}',
+  'completeness.invalid': 'Berkas aturan kelengkapan {path} tidak sah: {detail}',
 
   'auth.login_failed': 'NIP atau kata sandi salah',
   'auth.locked': 'Akun dikunci sementara karena terlalu banyak percobaan yang salah; coba lagi dalam {minutes} menit',
@@ -153,6 +162,14 @@ export const id = {
   'cli.enrol_instructions': 'Admin {nip} dibuat. Tambahkan ke aplikasi autentikator (Google Authenticator dan sejenisnya):\n  {uri}\n  atau ketik kuncinya: {secret}\nLalu jalankan: lemari users enrol --user {nip} (kata sandi dan kode saat ini)',
   'cli.recovery_codes': 'Pendaftaran selesai. Kode pemulihan (simpan di tempat aman; masing-masing hanya berlaku sekali, tidak akan ditampilkan lagi):',
   'cli.enrol_first': 'Akun ini belum mendaftarkan autentikator; jalankan dulu: lemari users enrol',
+  'hotfolder.offline': 'Folder tidak dapat dibuka (jaringan terputus?): {reason}; dicoba lagi terus',
+  'hotfolder.move_failed': 'Sudah tersimpan, tetapi tidak dapat dipindahkan dari folder: {reason}',
+  'hotfolder.not_absolute': 'Tulis alamat folder lengkap (mis. D:\\Pindaian atau /home/arsip/pindaian)',
+  'hotfolder.not_found': 'Folder {path} tidak ditemukan',
+  'hotfolder.already': 'Folder {path} sudah dipantau',
+  'hotfolder.unknown': 'Folder {path} tidak dipantau',
+  'hotfolder.no_failure': 'Tidak ada kegagalan tercatat untuk {path}',
+  'cli.watching': 'Memantau {path} (Ctrl+C untuk berhenti)',
 } as const;
 
 export type MessageKey = keyof typeof id;

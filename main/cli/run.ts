@@ -5,7 +5,8 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ImportReport, MethodName, MethodOutput } from '../../common/contract';
+import type { HotFolderStatus, ImportReport, MethodName, MethodOutput } from '../../common/contract';
+import { actorOf } from '../api';
 import type { Result } from '../../common/errors';
 import { LOCALES, t, type Locale } from '../../common/i18n';
 import { openProfile, type Profile } from '../profile';
@@ -23,6 +24,20 @@ export interface CliIo {
   /** Asks on the terminal (hidden for passwords); absent when there is no terminal. */
   prompt?: (question: string, hidden: boolean) => Promise<string>;
   clock?: Clock;
+  /** Resolves when `lemari watch` should stop; Ctrl+C (SIGINT) or SIGTERM when not given. */
+  interrupted?: Promise<void>;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -40,6 +55,10 @@ const USAGE = `Penggunaan / usage: lemari <perintah> [opsi]
   documents list [--nip NIP] [--state draft|ready] [--limit N]
   search QUERY [--type KODE] [--limit N]
   verify                                periksa basis data dan setiap berkas isi
+  watch FOLDER                          pantau folder pemindai dan impor setiap berkas yang selesai
+                                        ditulis, sampai Ctrl+C
+  sync                                  antrekan dokumen siap lalu kirim ke server pusat
+                                        (untuk penjadwal OS; keluar 1 bila ada yang tak terkirim)
 
 Opsi umum / common options:
   --data-dir DIR   profil (juga LEMARI_DATA_DIR; bawaan: folder data pengguna OS)
@@ -136,7 +155,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       (group === 'import' && positionals.length >= 2) ||
       (group === 'documents' && verb === 'list' && rest.length === 0) ||
       (group === 'search' && positionals.length >= 2) ||
-      (group === 'verify' && verb === undefined);
+      (group === 'verify' && verb === undefined) ||
+      (group === 'watch' && positionals.length === 2) ||
+      (group === 'sync' && verb === undefined);
     if (!known) throw new UsageError(positionals.join(' '));
 
     // Everything else runs as a named user, with the same checks as the UI.
@@ -189,6 +210,43 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return report.failed.length > 0 ? EXIT.failed : EXIT.ok;
     }
 
+    if (group === 'watch' && positionals.length === 2) {
+      const folder = resolve(verb);
+      const session = context.session;
+      // The same check as capture.import: only a role that may import may watch.
+      await call('hotfolder.status', {});
+      const seen = new Set<string>();
+      const unsubscribe = profile.events.subscribe((name, payload) => {
+        if (name !== 'hotfolder.onDidChange') return;
+        const status = payload as HotFolderStatus;
+        for (const item of status.recent) {
+          const key = `${item.at} ${item.name}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          print({ event: 'taken', ...item }, () => `${item.outcome === 'imported' ? '+' : '='} #${item.documentId} ${item.name}${item.message ? `: ${item.message}` : ''}\n`);
+        }
+        for (const item of status.failures) {
+          const key = `${item.at} ${item.path}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          print({ event: 'failed', ...item }, () => `! ${item.name}: ${item.message}\n`);
+        }
+        for (const item of status.folders) {
+          const key = `${item.state} ${item.error ?? ''}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          if (item.state === 'offline') print({ event: 'offline', ...item }, () => `${item.error}\n`);
+        }
+      });
+      io.stderr(`${t(locale, 'cli.watching', { path: folder })}\n`);
+      profile.hotFolders.setFolders([folder]);
+      profile.hotFolders.start(actorOf(session));
+      await (io.interrupted ?? untilSignal());
+      await profile.hotFolders.stop();
+      unsubscribe();
+      return EXIT.ok;
+    }
+
     if (group === 'documents' && verb === 'list' && rest.length === 0) {
       const result = await call('documents.list', { nip: values.nip, state: values.state, typeCode: values.type, limit: limit ?? 500 });
       print(result, () =>
@@ -211,6 +269,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         ].join('\n'),
       );
       return EXIT.ok;
+    }
+
+    if (group === 'sync' && verb === undefined) {
+      // The same calls as "Sinkronkan sekarang": queue what is ready, then send the outbox.
+      await call('sync.queue', {});
+      const unsubscribe = io.isTty && !values.json ? profile.events.subscribe((name, payload) => {
+        if (name !== 'sync.onDidProgress') return;
+        const p = payload as { done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null };
+        io.stderr(`\r${p.done}/${p.total} ${Math.round(p.bytesDone / 1024)}/${Math.round(p.bytesTotal / 1024)} KiB ${p.current ?? ''}`.slice(0, 100).padEnd(100));
+      }) : () => {};
+      const report = await call('sync.run', {});
+      unsubscribe();
+      if (io.isTty && !values.json) io.stderr('\n');
+      print(report, () =>
+        [
+          report.total === 0 && report.problems.length === 0 ? t(locale, 'sync.nothing') : t(locale, 'sync.report', { verified: report.verified, problems: report.problems.length, remaining: report.remaining }),
+          ...(report.stopped ? [t(locale, 'sync.session_revoked')] : []),
+          ...report.problems.map((p) => `  ! #${p.documentId} ${p.name} [${p.state}/${p.code}]: ${p.message}`),
+          '',
+        ].join('\n'),
+      );
+      return report.problems.length > 0 || report.remaining > 0 || report.stopped ? EXIT.failed : EXIT.ok;
     }
 
     if (group === 'verify' && verb === undefined) {

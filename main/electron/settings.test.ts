@@ -33,7 +33,7 @@ describe('ElectronSettingsStore', () => {
     expect(electron.get()).toEqual(DEFAULT_SETTINGS);
     electron.set({ locale: 'en', maxFileBytes: 4096 });
     expect(JSON.parse(readFileSync(configPath(dir), 'utf8'))).toMatchObject({ locale: 'en', maxFileBytes: 4096 });
-    expect(new ConfSettingsStore(dir).get()).toEqual({ locale: 'en', maxFileBytes: 4096, idleLockMinutes: 15, serverUrl: null });
+    expect(new ConfSettingsStore(dir).get()).toEqual({ ...DEFAULT_SETTINGS, locale: 'en', maxFileBytes: 4096 });
   });
 
   it('reads what the CLI wrote and refuses invalid values', () => {

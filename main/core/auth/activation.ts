@@ -93,6 +93,15 @@ export function readServerSession(db: Db, secrets: SecretStore, userId: number):
   return row ? (JSON.parse(secrets.open(row.session_enc, sessionContext(userId)).toString('utf8')) as StoredServerSession) : null;
 }
 
+/** Seals and stores an account's server session (after activation, and after each refresh). */
+export function writeServerSession(db: Db, secrets: SecretStore, userId: number, session: StoredServerSession): void {
+  const sealed = secrets.seal(Buffer.from(JSON.stringify(session), 'utf8'), sessionContext(userId));
+  db.prepare(
+    `INSERT INTO server_sessions (user_id, session_enc, created_at, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (user_id) DO UPDATE SET session_enc = excluded.session_enc, updated_at = excluded.updated_at`,
+  ).run(userId, sealed, session.savedAt, session.savedAt);
+}
+
 export function createActivation(deps: ActivationDeps) {
   const { db, clock, translate, secrets, auth } = deps;
   const random = deps.random ?? randomBytes;
@@ -237,11 +246,7 @@ export function createActivation(deps: ActivationDeps) {
   }
 
   function storeSession(userId: number, session: StoredServerSession): void {
-    const sealed = secrets.seal(Buffer.from(JSON.stringify(session), 'utf8'), sessionContext(userId));
-    db.prepare(
-      `INSERT INTO server_sessions (user_id, session_enc, created_at, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET session_enc = excluded.session_enc, updated_at = excluded.updated_at`,
-    ).run(userId, sealed, session.savedAt, session.savedAt);
+    writeServerSession(db, secrets, userId, session);
   }
 
   return {

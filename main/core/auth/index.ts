@@ -786,4 +786,4 @@ export { ARGON2_PARAMS, PASSWORD_MAX, PASSWORD_MIN, type Argon2Params } from './
 export { LOCKOUT_POLICY, type LockoutPolicy } from '../../../common/auth/lockout';
 export { TOTP_DIGITS, TOTP_ISSUER, TOTP_PERIOD, qrSvg } from './totp';
 export { RECOVERY_CODE_COUNT } from './recovery';
-export { createActivation, readServerSession, type ActivationServer, type ActivationService, type StoredServerSession } from './activation';
+export { createActivation, readServerSession, writeServerSession, type ActivationServer, type ActivationService, type StoredServerSession } from './activation';

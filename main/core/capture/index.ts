@@ -20,3 +20,7 @@ export function createCapture(deps: CaptureDeps): Capture {
     close: () => thumbnails.close(),
   };
 }
+
+export { createHotFolders, realTimers, IMPORTED_DIR } from './hotfolder';
+export type { HotFolders, HotFolderDeps, HotFolderFs, HotFolderOptions, Timers } from './hotfolder';
+export { nodeHotFolderFs } from './hotfolder-fs';

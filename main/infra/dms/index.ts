@@ -121,7 +121,8 @@ export function createDmsClient(options: DmsClientOptions) {
 
 export type DmsClient = ReturnType<typeof createDmsClient>;
 
-async function errorOf(res: Response): Promise<DmsCallError> {
+/** A failed answer as a DmsCallError: the API's error body, or the status of a proxy's page. */
+export async function errorOf(res: Response): Promise<DmsCallError> {
   const wait = retryAfter(res.headers.get('retry-after'));
   let body: unknown;
   try {

@@ -16,6 +16,10 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileBytes: 100 * 1024 * 1024,
   idleLockMinutes: 15,
   serverUrl: null,
+  hotFolders: [],
+  hotFolderPollMs: 2000,
+  hotFolderStableMs: 5000,
+  hotFolderAfterImport: 'move',
 };
 
 /** Reads whatever is stored, keeping only valid values and filling defaults for the rest. */

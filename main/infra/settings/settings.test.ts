@@ -31,7 +31,18 @@ describe('ConfSettingsStore', () => {
     store.set({ locale: 'en' });
     expect(JSON.parse(readFileSync(configPath(dir), 'utf8')).locale).toBe('en');
     writeFileSync(configPath(dir), JSON.stringify({ locale: 'fr', maxFileBytes: 5000 }));
-    expect(new ConfSettingsStore(dir).get()).toEqual({ locale: 'id', maxFileBytes: 5000, idleLockMinutes: 15, serverUrl: null });
+    expect(new ConfSettingsStore(dir).get()).toEqual({ ...DEFAULT_SETTINGS, locale: 'id', maxFileBytes: 5000 });
+  });
+
+  it('keeps the hot folders and their timing, and refuses a poll too fast for a share', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lemari-settings-'));
+    dirs.push(dir);
+    const store = new ConfSettingsStore(dir);
+    expect(store.get()).toMatchObject({ hotFolders: [], hotFolderAfterImport: 'move' });
+    store.set({ hotFolders: ['/srv/pindaian'], hotFolderAfterImport: 'delete' });
+    expect(new ConfSettingsStore(dir).get()).toMatchObject({ hotFolders: ['/srv/pindaian'], hotFolderAfterImport: 'delete' });
+    expect(() => store.set({ hotFolderPollMs: 10 })).toThrow();
+    expect(() => store.set({ hotFolderAfterImport: 'shred' as 'delete' })).toThrow();
   });
 
   it('keeps an http(s) server address and refuses anything else', () => {

@@ -1,4 +1,4 @@
-// The app shell: the left navigation (Alt+1..7; Aktivitas and Pengguna only for the roles main lets read them), the views (each mounted on first visit and
+// The app shell: the left navigation (Alt+1..8; Aktivitas and Pengguna only for the roles main lets read them), the views (each mounted on first visit and
 // kept, so a search or a half-labelled form survives a trip elsewhere) and the document
 // viewer laid over them.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -7,6 +7,7 @@ import type { ReferenceData } from '../../../common/doctypes';
 import type { Locale, MessageKey } from '../../../common/i18n';
 import { t } from '../../../common/i18n';
 import { ActivityView } from '../features/activity';
+import { CompletenessView } from '../features/completeness';
 import { EmployeesView } from '../features/employees';
 import { ImportView } from '../features/import';
 import { LabelView } from '../features/labelling';
@@ -18,9 +19,9 @@ import type { Host } from '../host';
 import type { SignedInUser } from '../features/auth';
 import { ServicesContext, VIEW_NAMES, type AppInfo, type Services, type ViewName } from '../shared/services';
 
-/** The shared views plus the oversight screens, which only some roles see. */
-type AppView = ViewName | 'activity' | 'users';
-const APP_VIEWS: readonly AppView[] = [...VIEW_NAMES, 'activity', 'users'];
+/** The shared views, Kelengkapan, and the oversight screens, which only some roles see. */
+type AppView = ViewName | 'completeness' | 'activity' | 'users';
+const APP_VIEWS: readonly AppView[] = [...VIEW_NAMES, 'completeness', 'activity', 'users'];
 
 const NAV: { view: AppView; label: MessageKey; roles?: readonly Role[] }[] = [
   { view: 'import', label: 'nav.import' },
@@ -28,6 +29,8 @@ const NAV: { view: AppView; label: MessageKey; roles?: readonly Role[] }[] = [
   { view: 'search', label: 'nav.search' },
   { view: 'employees', label: 'nav.employees' },
   { view: 'settings', label: 'nav.settings' },
+  // After the first five so their Alt+digit shortcuts stay where clerks learned them.
+  { view: 'completeness', label: 'nav.completeness' },
   // Hidden for the others; main refuses them the calls anyway.
   { view: 'activity', label: 'nav.activity', roles: ['verifier', 'admin'] },
   { view: 'users', label: 'nav.users', roles: ['admin'] },
@@ -100,6 +103,7 @@ export function App({ host, info, reference, user, onLogout, settingsChanged }: 
     search: (active) => <SearchView active={active} />,
     employees: (active) => <EmployeesView active={active} />,
     settings: (active) => <SettingsView active={active} />,
+    completeness: (active) => <CompletenessView active={active} />,
     activity: (active) => <ActivityView active={active} />,
     users: (active) => <UsersView active={active} />,
   };

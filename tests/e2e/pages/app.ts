@@ -1,14 +1,15 @@
 // Page object of the app shell: opening the page with its token, signing in, and the left
 // navigation.
 import { expect, type Page } from '@playwright/test';
+import { CompletenessPage } from './completeness';
 import { EmployeesPage } from './employees';
 import { ImportPage } from './import';
 import { LabelPage } from './label';
 import { SearchPage } from './search';
 import { ViewerPage } from './viewer';
 
-export type ViewName = 'import' | 'label' | 'search' | 'employees' | 'settings';
-const SHORTCUT: Record<ViewName, string> = { import: 'Alt+1', label: 'Alt+2', search: 'Alt+3', employees: 'Alt+4', settings: 'Alt+5' };
+export type ViewName = 'import' | 'label' | 'search' | 'employees' | 'settings' | 'completeness';
+const SHORTCUT: Record<ViewName, string> = { import: 'Alt+1', label: 'Alt+2', search: 'Alt+3', employees: 'Alt+4', settings: 'Alt+5', completeness: 'Alt+6' };
 
 export class AppPage {
   readonly import: ImportPage;
@@ -16,6 +17,7 @@ export class AppPage {
   readonly search: SearchPage;
   readonly viewer: ViewerPage;
   readonly employees: EmployeesPage;
+  readonly completeness: CompletenessPage;
 
   constructor(readonly page: Page) {
     this.import = new ImportPage(page);
@@ -23,6 +25,7 @@ export class AppPage {
     this.search = new SearchPage(page);
     this.viewer = new ViewerPage(page);
     this.employees = new EmployeesPage(page);
+    this.completeness = new CompletenessPage(page);
   }
 
   /** Opens the printed URL; the page shows the sign-in (or first-admin) screen. */

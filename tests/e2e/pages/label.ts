@@ -1,5 +1,5 @@
 // Page object of the labelling view: the form's fields and what the clerk sees after saving.
-import type { Locator, Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 export class LabelPage {
   readonly nip: Locator;
@@ -22,6 +22,13 @@ export class LabelPage {
 
   field(key: string): Locator {
     return this.page.getByTestId(`label-field-${key}`);
+  }
+
+  /** Fills the shown document's fields and saves with Ctrl+Enter, as a clerk does; waits for the queue to empty. */
+  async saveFields(fields: Record<string, string>): Promise<void> {
+    for (const [key, value] of Object.entries(fields)) await this.field(key).fill(value);
+    await this.page.keyboard.press('Control+Enter');
+    await expect(this.empty).toBeVisible();
   }
 
   error(key: string): Locator {

@@ -6,6 +6,8 @@ import * as m003 from './003-audit-chain';
 import * as m004 from './004-sync-cursors';
 import * as m005 from './005-search-keys';
 import * as m006 from './006-server-sessions';
+import * as m007 from './007-sync';
+import * as m008 from './008-completeness';
 
 export interface Migration {
   id: number;
@@ -22,4 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: m004.name, sql: m004.sql },
   { id: 5, name: m005.name, sql: m005.sql },
   { id: 6, name: m006.name, sql: m006.sql },
+  { id: 7, name: m007.name, sql: m007.sql },
+  { id: 8, name: m008.name, sql: m008.sql },
 ];

@@ -8,6 +8,7 @@ import { useDebounced } from '../../shared/hooks';
 import { formatDate, formatNumber, useLocale, useT } from '../../shared/i18n';
 import { useServices } from '../../shared/services';
 import { ErrorBox, Notice, StateBadge, Thumbnail } from '../../shared/ui';
+import { Checklist } from './Checklist';
 
 const PAGE = 100;
 
@@ -169,6 +170,7 @@ function Folder({ nip, onBack }: { nip: string; onBack: () => void }) {
           </dl>
         </header>
       )}
+      {employee && <Checklist nip={employee.nip} />}
       {employee && documents.length === 0 && <p className="empty">{tr('employees.noDocuments')}</p>}
       {groups.map((group) => (
         <section key={group.code ?? 'other'} className="folder-group">

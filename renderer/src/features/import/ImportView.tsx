@@ -11,6 +11,7 @@ import { typeName } from '../../shared/reference';
 import { useServices } from '../../shared/services';
 import { DocumentTypeOptions, ErrorBox, Notice } from '../../shared/ui';
 import { nipError, normalizeNip } from '../../shared/validation';
+import { HotFolderSection } from './HotFolderSection';
 
 type Progress = { phase: 'upload'; value: UploadProgress } | { phase: 'process'; value: EventPayload<'capture.onDidProgress'> };
 
@@ -260,6 +261,8 @@ export function ImportView({ active }: { active: boolean }) {
           )}
         </section>
       )}
+
+      <HotFolderSection active={active} />
     </div>
   );
 }

@@ -1,0 +1,439 @@
+// End-of-day sync (issue 5): ready documents are queued into the outbox (in the same
+// transaction as their state change), and a run drains the outbox in order. For each
+// document: upload the bytes with tus, resuming from the server's offset; commit the
+// metadata with the idempotency key chosen when it was queued (a repeated commit answers
+// the same document, never a second one); then read the document back and confirm the
+// server's SHA-256 is the local one before marking it verified. Network errors and 5xx
+// back off with jitter and try again; a 4xx about the document marks it rejected with the
+// server's reason and the run moves on; a document that keeps failing is left queued with
+// its last error so the others still go. A revoked server session stops the run and keeps
+// the queue. Every step is written down before the next, so a crash resumes where it was.
+
+import { SYNC_STATES, type DocumentState, type SyncReport, type SyncStatus } from '../../../common/contract';
+import { AppError } from '../../../common/errors';
+import type { BlobStore } from '../../infra/blobs';
+import type { Db } from '../../infra/db';
+import { DmsCallError, type DmsClient } from '../../infra/dms';
+import { uploadIdOf, type TusUploads } from '../../infra/dms/tus';
+import { writeTransaction, type AuditLog } from '../audit';
+import type { Actor, Clock, EventSink, Translate } from '../ports';
+import { ServerTokens, type ServerSessionStore } from './session';
+
+export type SyncState = (typeof SYNC_STATES)[number];
+
+type Problem = SyncReport['problems'][number];
+
+/** What a run calls on the central server; the token getter is read at each request. */
+export interface SyncServer {
+  call: DmsClient['call'];
+  tus: TusUploads;
+}
+
+export interface SyncOptions {
+  /** Bytes per PATCH: what a dropped connection costs at most to send again. */
+  chunkBytes: number;
+  /** Tries per document in one run before it is left for the next run. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = { chunkBytes: 4 * 1024 * 1024, maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
+
+export interface SyncDeps {
+  db: Db;
+  blobs: BlobStore;
+  clock: Clock;
+  translate: Translate;
+  events: EventSink;
+  audit: AuditLog;
+  /** The server a run talks to (null when the profile has no server address), sending `token()`. */
+  server: (token: () => string | null) => SyncServer | null;
+  sessions: ServerSessionStore;
+  /** A new idempotency key (a UUID). */
+  uuid: () => string;
+  /** In [0, 1): the jitter of a backoff. */
+  random: () => number;
+  /** Waits (a fake in tests); rejects when the signal aborts. */
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  options?: Partial<SyncOptions>;
+}
+
+interface Item {
+  outbox_id: number;
+  document_id: number;
+  state: SyncState;
+  version: number;
+  idempotency_key: string;
+  sha256: string;
+  size: number;
+  upload_url: string | null;
+  upload_offset: number;
+  server_id: string | null;
+  attempts: number;
+  original_name: string;
+  nip: string | null;
+  type_code: string | null;
+  fields: string;
+}
+
+/** How a failed step is handled. */
+type Verdict =
+  | { kind: 'retry'; code: string; message: string; waitMs?: number }
+  | { kind: 'reupload'; code: string; message: string }
+  | { kind: 'refresh' }
+  | { kind: 'stop'; code: 'session_revoked' }
+  | { kind: 'reject'; code: string; message: string }
+  | { kind: 'conflict'; code: string; message: string };
+
+type Phase = 'upload' | 'commit' | 'verify';
+
+/** A step that failed, and in which phase: the verdict on a code depends on it. */
+class StepFailure extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly phase: Phase,
+  ) {
+    super(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The run ends here: the queue stays as it is. */
+class StopRun extends Error {
+  constructor(readonly code: 'session_revoked') {
+    super(code);
+  }
+}
+
+/** Why a step failed, as the next move. `phase` matters: a 409 from tus is a stale offset, from a commit a real conflict. */
+function verdictOf(error: unknown, phase: Phase): Verdict {
+  if (!(error instanceof DmsCallError)) {
+    // A local fault (a blob that cannot be read): not the link's, but not the server's verdict either.
+    return { kind: 'retry', code: 'local', message: (error as Error).message };
+  }
+  const { code, message } = error;
+  if (code === 'token_expired' || code === 'unauthenticated') return { kind: 'refresh' };
+  if (code === 'session_revoked') return { kind: 'stop', code };
+  if (error.retryable) return { kind: 'retry', code, message, waitMs: error.retryAfterMs };
+  // The server holds other bytes under this document: sending again cannot fix that, a person must look.
+  if (phase === 'verify' && code === 'checksum_mismatch') return { kind: 'reject', code, message };
+  if (code === 'upload_gone' || code === 'checksum_mismatch' || (phase === 'upload' && code === 'not_found')) return { kind: 'reupload', code, message };
+  if (code === 'upload_incomplete' || (phase === 'upload' && code === 'conflict')) return { kind: 'retry', code, message };
+  if (code === 'version_conflict' || (phase === 'commit' && code === 'conflict')) return { kind: 'conflict', code, message };
+  return { kind: 'reject', code, message };
+}
+
+export function createSync(deps: SyncDeps) {
+  const { db, translate } = deps;
+  const options = { ...DEFAULT_SYNC_OPTIONS, ...deps.options };
+  const tokens = new Map<number, ServerTokens>();
+  let running = false;
+  const nowIso = () => deps.clock.now().toISOString();
+
+  const selectItems = db.prepare(`
+    SELECT o.id AS outbox_id, s.document_id, s.state, s.version, s.idempotency_key, s.sha256, s.size, s.upload_url, s.upload_offset,
+           s.server_id, s.attempts, d.original_name, d.nip, d.type_code, d.fields
+    FROM sync_outbox o JOIN document_sync s ON s.document_id = o.document_id JOIN documents d ON d.id = o.document_id
+    ORDER BY o.id`);
+  const selectItem = db.prepare(`
+    SELECT o.id AS outbox_id, s.document_id, s.state, s.version, s.idempotency_key, s.sha256, s.size, s.upload_url, s.upload_offset,
+           s.server_id, s.attempts, d.original_name, d.nip, d.type_code, d.fields
+    FROM sync_outbox o JOIN document_sync s ON s.document_id = o.document_id JOIN documents d ON d.id = o.document_id
+    WHERE o.document_id = ?`);
+
+  function update(documentId: number, set: Record<string, unknown>): void {
+    const columns = Object.keys(set);
+    db.prepare(`UPDATE document_sync SET ${columns.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @updated_at WHERE document_id = @document_id`).run({
+      ...set,
+      updated_at: nowIso(),
+      document_id: documentId,
+    });
+  }
+
+  /** Puts a document (new, or refused before and fixed) in the outbox with a fresh key for its new version. */
+  function enqueue(documentId: number, actor: Actor, nip: string | null): void {
+    const doc = db.prepare('SELECT sha256, size FROM documents WHERE id = ?').get(documentId) as { sha256: string; size: number };
+    const existing = db.prepare('SELECT version, sha256, upload_url, upload_offset FROM document_sync WHERE document_id = ?').get(documentId) as
+      | { version: number; sha256: string; upload_url: string | null; upload_offset: number }
+      | undefined;
+    const now = nowIso();
+    const key = deps.uuid();
+    // The bytes did not change: an upload made for the last version still serves.
+    const keepUpload = existing && existing.sha256 === doc.sha256;
+    db.prepare(
+      `INSERT INTO document_sync (document_id, state, version, idempotency_key, sha256, size, upload_url, upload_offset, queued_at, updated_at)
+       VALUES (@id, 'queued', @version, @key, @sha256, @size, @url, @offset, @now, @now)
+       ON CONFLICT (document_id) DO UPDATE SET state = 'queued', version = excluded.version, idempotency_key = excluded.idempotency_key,
+         sha256 = excluded.sha256, size = excluded.size, upload_url = excluded.upload_url, upload_offset = excluded.upload_offset,
+         server_id = NULL, server_version = NULL, error_code = NULL, error_message = NULL, attempts = 0, queued_at = excluded.queued_at, updated_at = excluded.updated_at`,
+    ).run({
+      id: documentId,
+      version: (existing?.version ?? 0) + 1,
+      key,
+      sha256: doc.sha256,
+      size: doc.size,
+      url: keepUpload ? existing.upload_url : null,
+      offset: keepUpload ? existing.upload_offset : 0,
+      now,
+    });
+    db.prepare("INSERT INTO sync_outbox (document_id, kind, created_at) VALUES (?, 'commit', ?) ON CONFLICT (document_id) DO NOTHING").run(documentId, now);
+    deps.audit.append({ actor: actor.id, action: 'document.queued', documentId, nip, detail: { version: (existing?.version ?? 0) + 1 } });
+  }
+
+  /** Ends a document's trip: verified, rejected or conflict; its outbox row goes in the same transaction. */
+  function finish(item: Item, state: 'verified' | 'rejected' | 'conflict', set: Record<string, unknown>, actor: Actor, detail: Record<string, unknown>): void {
+    writeTransaction(db, () => {
+      update(item.document_id, { state, ...set });
+      db.prepare('DELETE FROM sync_outbox WHERE id = ?').run(item.outbox_id);
+      deps.audit.append({ actor: actor.id, action: state === 'verified' ? 'document.synced' : `document.sync_${state}`, documentId: item.document_id, nip: item.nip, detail });
+    });
+  }
+
+  function problems(where: string, ...params: unknown[]): Problem[] {
+    const rows = db
+      .prepare(
+        `SELECT s.document_id, d.original_name, s.state, s.error_code, s.error_message, s.attempts, s.updated_at
+         FROM document_sync s JOIN documents d ON d.id = s.document_id WHERE ${where} ORDER BY s.document_id`,
+      )
+      .all(...params) as { document_id: number; original_name: string; state: SyncState; error_code: string | null; error_message: string | null; attempts: number; updated_at: string }[];
+    return rows.map((row) => ({
+      documentId: row.document_id,
+      name: row.original_name,
+      state: row.state,
+      code: row.error_code ?? 'unknown',
+      message: row.error_message ?? '',
+      attempts: row.attempts,
+      at: row.updated_at,
+    }));
+  }
+
+  const unsent = "s.state IN ('rejected', 'conflict') OR (s.error_code IS NOT NULL AND s.state NOT IN ('verified'))";
+
+  async function run(userId: number, actor: Actor, signal?: AbortSignal): Promise<SyncReport> {
+    const stored = deps.sessions.read(userId);
+    if (!stored) throw new AppError('unauthenticated', translate('sync.no_server_session'));
+    const session = tokens.get(userId) ?? new ServerTokens(userId, deps.sessions, deps.clock);
+    tokens.set(userId, session);
+    const reached = deps.server(() => session.current());
+    if (!reached) throw new AppError('invalid_input', translate('activation.server_missing'));
+    const server: SyncServer = reached;
+    const refreshCall = (refreshToken: string, s?: AbortSignal) => server.call('auth.refresh', { body: { refreshToken } }, { signal: s });
+
+    const items = selectItems.all() as Item[];
+    const runId = deps.uuid();
+    const progress = { runId, done: 0, total: items.length, bytesDone: 0, bytesTotal: items.reduce((sum, item) => sum + item.size, 0), current: null as string | null };
+    const emit = () => deps.events.emit('sync.onDidProgress', { ...progress });
+    const report: SyncReport = { runId, total: items.length, verified: 0, bytesSent: 0, problems: [], remaining: 0, cancelled: false, stopped: null };
+    const changed: number[] = [];
+    emit();
+
+    /** One document from wherever it stands to verified; throws what went wrong. */
+    async function advance(item: Item, startBytes: number): Promise<void> {
+      let phase: Phase = 'upload';
+      try {
+        if (item.state === 'queued' || item.state === 'uploading') {
+          await upload(item, startBytes);
+          phase = 'commit';
+          await session.valid(refreshCall, signal);
+          const fields = JSON.parse(item.fields) as Record<string, string>;
+          const committed = await server.call(
+            'documents.commit',
+            { body: { idempotencyKey: item.idempotency_key, uploadId: uploadIdOf(item.upload_url!), nip: item.nip ?? '', typeCode: item.type_code ?? '', fields, fileName: item.original_name } },
+            { signal },
+          );
+          update(item.document_id, { state: 'committed', server_id: committed.document.id, server_version: committed.document.version });
+          Object.assign(item, { state: 'committed', server_id: committed.document.id });
+        }
+        phase = 'verify';
+        await session.valid(refreshCall, signal);
+        const { document } = await server.call('documents.get', { params: { id: item.server_id! } }, { signal });
+        if (document.sha256 !== item.sha256) {
+          throw new DmsCallError('checksum_mismatch', translate('sync.hash_mismatch', { local: item.sha256, server: document.sha256 }), 422);
+        }
+        finish(item, 'verified', { server_version: document.version, error_code: null, error_message: null }, actor, { serverId: document.id, version: document.version });
+      } catch (error) {
+        throw new StepFailure(error, phase);
+      }
+    }
+
+    /** Sends the bytes the server does not have yet, from the offset it reports. */
+    async function upload(item: Item, startBytes: number): Promise<void> {
+      for (let fresh = 0; ; fresh++) {
+        const token = await session.valid(refreshCall, signal);
+        if (item.state === 'queued') {
+          update(item.document_id, { state: 'uploading' });
+          item.state = 'uploading';
+        }
+        if (!item.upload_url) {
+          const url = await server.tus.create({ size: item.size, fileName: item.original_name, sha256: item.sha256, token, signal });
+          update(item.document_id, { upload_url: url, upload_offset: 0 });
+          Object.assign(item, { upload_url: url, upload_offset: 0 });
+        }
+        const status = await server.call('uploads.get', { params: { id: uploadIdOf(item.upload_url!) } }, { signal });
+        if (status.status === 'complete') return;
+        if (status.status === 'rejected' || status.status === 'expired') {
+          if (fresh > 0) throw new DmsCallError('upload_gone', translate('sync.upload_refused', { status: status.status }), 410);
+          update(item.document_id, { upload_url: null, upload_offset: 0 });
+          Object.assign(item, { upload_url: null, upload_offset: 0 });
+          continue;
+        }
+        // HEAD is tus's word on where to resume; the status answer may predate a PATCH still landing.
+        let offset = await server.tus.offset(item.upload_url!, session.current() ?? token, signal);
+        do {
+          const end = Math.min(item.size, offset + options.chunkBytes);
+          const bytes = end > offset ? await readRange(item.sha256, offset, end) : new Uint8Array(0);
+          const next = await server.tus.patch(item.upload_url!, offset, bytes, session.current() ?? token, signal);
+          progress.bytesDone = startBytes + next;
+          report.bytesSent += Math.max(0, next - offset);
+          offset = next;
+          update(item.document_id, { upload_offset: offset });
+          emit();
+        } while (offset < item.size);
+        // The last PATCH answered after the server checked the hash; ask once more to be sure.
+        const after = await server.call('uploads.get', { params: { id: uploadIdOf(item.upload_url!) } }, { signal });
+        if (after.status === 'complete') return;
+        if (after.status === 'receiving') throw new DmsCallError('upload_incomplete', translate('sync.upload_incomplete'), 409);
+        throw new DmsCallError('upload_gone', translate('sync.upload_refused', { status: after.status }), 410);
+      }
+    }
+
+    async function readRange(sha256: string, start: number, end: number): Promise<Uint8Array> {
+      const parts: Buffer[] = [];
+      for await (const chunk of deps.blobs.stream(sha256, { start, end: end - 1 })) parts.push(chunk as Buffer);
+      return Buffer.concat(parts);
+    }
+
+    /** One document, with retries; answers how it ended. */
+    async function send(item: Item): Promise<void> {
+      const startBytes = progress.bytesDone;
+      let attempts = 0;
+      let refreshes = 0;
+      for (;;) {
+        try {
+          await advance(item, startBytes);
+          report.verified++;
+          return;
+        } catch (failure) {
+          if (signal?.aborted) throw failure;
+          const { error, phase } = failure as StepFailure;
+          const verdict = verdictOf(error, phase);
+          if (verdict.kind === 'stop') throw new StopRun(verdict.code);
+          if (verdict.kind === 'refresh') {
+            // One refresh per failure in a row: a server that refuses every fresh token is not looped on.
+            if (++refreshes > 2) throw new StopRun('session_revoked');
+            session.forget();
+            continue;
+          }
+          refreshes = 0;
+          if (verdict.kind === 'reject' || verdict.kind === 'conflict') {
+            const state = verdict.kind === 'reject' ? 'rejected' : 'conflict';
+            finish(item, state, { error_code: verdict.code, error_message: verdict.message }, actor, { code: verdict.code, message: verdict.message });
+            return;
+          }
+          attempts++;
+          const reset = verdict.kind === 'reupload' ? { upload_url: null, upload_offset: 0 } : {};
+          update(item.document_id, { ...reset, attempts: item.attempts + attempts, error_code: verdict.code, error_message: verdict.message });
+          Object.assign(item, reset);
+          progress.bytesDone = startBytes;
+          if (attempts >= options.maxAttempts) return; // left queued with its error; the next run tries again
+          const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempts - 1));
+          await deps.sleep(Math.max(verdict.kind === 'retry' ? (verdict.waitMs ?? 0) : 0, backoff / 2 + (deps.random() * backoff) / 2), signal);
+        }
+      }
+    }
+
+    try {
+      for (const listed of items) {
+        if (signal?.aborted) break;
+        // Read again: an earlier item's retries may have taken long, and the row is the truth.
+        const item = (selectItem.get(listed.document_id) as Item | undefined) ?? null;
+        if (item) {
+          progress.current = item.original_name;
+          emit();
+          const before = progress.bytesDone;
+          await send(item);
+          changed.push(item.document_id);
+          progress.bytesDone = before + item.size;
+        }
+        progress.done++;
+        emit();
+      }
+    } catch (error) {
+      if (error instanceof StopRun) report.stopped = error.code;
+      else if (!signal?.aborted) throw error;
+    } finally {
+      if (changed.length > 0) deps.events.emit('documents.onDidChange', { ids: changed });
+    }
+    report.cancelled = signal?.aborted === true;
+    progress.current = null;
+    emit();
+    report.remaining = (db.prepare('SELECT count(*) AS n FROM sync_outbox').get() as { n: number }).n;
+    report.problems = problems(unsent);
+    deps.audit.append({
+      actor: actor.id,
+      action: 'sync.run',
+      detail: { runId, verified: report.verified, problems: report.problems.length, remaining: report.remaining, cancelled: report.cancelled, stopped: report.stopped },
+    });
+    return report;
+  }
+
+  return {
+    /** Puts every ready document that is not on its way yet (or was refused) in the outbox. */
+    queue(actor: Actor): { queued: number } {
+      return writeTransaction(db, () => {
+        const rows = db
+          .prepare(
+            `SELECT d.id, d.nip FROM documents d LEFT JOIN document_sync s ON s.document_id = d.id
+             WHERE d.state = 'ready' AND (s.document_id IS NULL OR s.state = 'rejected') ORDER BY d.id`,
+          )
+          .all() as { id: number; nip: string | null }[];
+        for (const row of rows) enqueue(row.id, actor, row.nip);
+        return { queued: rows.length };
+      });
+    },
+
+    /** Sends rejected documents again (after a fix) and clears the errors of those that failed, so the next run tries them first thing. */
+    retry(actor: Actor, ids?: number[]): { requeued: number } {
+      return writeTransaction(db, () => {
+        const rows = db
+          .prepare(`SELECT s.document_id, s.state, d.nip, d.state AS label_state FROM document_sync s JOIN documents d ON d.id = s.document_id WHERE ${unsent}`)
+          .all() as { document_id: number; state: SyncState; nip: string | null; label_state: DocumentState }[];
+        let requeued = 0;
+        for (const row of rows) {
+          if (ids && !ids.includes(row.document_id)) continue;
+          if (row.state === 'conflict') continue; // resolved by the clerk choosing a side, not by sending again
+          if (row.state === 'rejected') {
+            if (row.label_state !== 'ready') continue;
+            enqueue(row.document_id, actor, row.nip);
+          } else {
+            update(row.document_id, { error_code: null, error_message: null, attempts: 0 });
+          }
+          requeued++;
+        }
+        return { requeued };
+      });
+    },
+
+    status(): SyncStatus {
+      const counts = Object.fromEntries(SYNC_STATES.map((state) => [state, 0])) as Record<SyncState, number>;
+      for (const row of db.prepare('SELECT state, count(*) AS n FROM document_sync GROUP BY state').all() as { state: SyncState; n: number }[]) counts[row.state] = row.n;
+      const ready = db.prepare("SELECT count(*) AS n FROM documents d LEFT JOIN document_sync s ON s.document_id = d.id WHERE d.state = 'ready' AND s.document_id IS NULL").get() as { n: number };
+      const pending = db.prepare('SELECT count(*) AS n, coalesce(sum(s.size), 0) AS bytes FROM sync_outbox o JOIN document_sync s ON s.document_id = o.document_id').get() as { n: number; bytes: number };
+      return { counts, readyNotQueued: ready.n, pending: pending.n, pendingBytes: pending.bytes, running, problems: problems(unsent) };
+    },
+
+    /** One run at a time per profile: a second caller is told so rather than racing the first over the same rows. */
+    async run(userId: number, actor: Actor, signal?: AbortSignal): Promise<SyncReport> {
+      if (running) throw new AppError('conflict', translate('sync.already_running'));
+      running = true;
+      try {
+        return await run(userId, actor, signal);
+      } finally {
+        running = false;
+      }
+    },
+  };
+}
+
+export type SyncService = ReturnType<typeof createSync>;
+export { sealedSessionStore, ServerTokens, type ServerSessionStore } from './session';

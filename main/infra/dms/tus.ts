@@ -1,0 +1,88 @@
+// A small tus 1.0 client over fetch, for the sync engine's uploads to the central server
+// (server/uploads/tus.ts): creation with Upload-Length and the Upload-Metadata the server
+// requires (`filename`, `sha256`, base64 values), HEAD to learn where to resume, and PATCH
+// of one chunk at a time. It keeps no state: the engine stores the upload URL and offset in
+// its database, so a resume after a crash is just HEAD then PATCH. Failures come back as
+// DmsCallError like every other server call, so the engine decides retry or reject once.
+import { TUS_PATH, TUS_VERSION } from '../../../common/dms/uploads';
+import { DmsCallError, errorOf } from './index';
+
+export interface TusUploads {
+  /** Creates an upload; answers its absolute URL. */
+  create(p: { size: number; fileName: string; sha256: string; token: string; signal?: AbortSignal }): Promise<string>;
+  /** The server's offset of an upload (HEAD). */
+  offset(url: string, token: string, signal?: AbortSignal): Promise<number>;
+  /** Sends `bytes` at `offset`; answers the server's new offset. */
+  patch(url: string, offset: number, bytes: Uint8Array, token: string, signal?: AbortSignal): Promise<number>;
+}
+
+export interface TusOptions {
+  baseUrl: string;
+  /** Per-request limit; a chunk over a slow link needs a long one. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+export function createTusUploads(options: TusOptions): TusUploads {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const doFetch = options.fetch ?? fetch;
+
+  async function request(url: string, init: RequestInit & { headers: Record<string, string> }, token: string, signal?: AbortSignal): Promise<Response> {
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? 120_000);
+    const headers = { 'tus-resumable': TUS_VERSION, authorization: `Bearer ${token}`, ...init.headers };
+    let res: Response;
+    try {
+      res = await doFetch(url, { ...init, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+    } catch (error) {
+      if (signal?.aborted) throw error; // cancelled by the caller, not a failure of the link
+      const timedOut = timeout.aborted;
+      throw new DmsCallError(timedOut ? 'timeout' : 'network', timedOut ? `No answer from ${base} in time.` : `Cannot reach ${base}: ${(error as Error).message}`, null);
+    }
+    if (res.status >= 400) throw await errorOf(res);
+    return res;
+  }
+
+  function offsetOf(res: Response): number {
+    const offset = Number(res.headers.get('upload-offset'));
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new DmsCallError('bad_response', 'The server did not say the upload offset.', res.status);
+    return offset;
+  }
+
+  return {
+    async create({ size, fileName, sha256, token, signal }) {
+      const res = await request(
+        base + TUS_PATH,
+        { method: 'POST', headers: { 'upload-length': String(size), 'upload-metadata': `filename ${b64(fileName)},sha256 ${b64(sha256)}` } },
+        token,
+        signal,
+      );
+      await res.body?.cancel();
+      const location = res.headers.get('location');
+      if (res.status !== 201 || !location) throw new DmsCallError('bad_response', 'The server created no upload.', res.status);
+      return new URL(location, base + '/').href;
+    },
+
+    async offset(url, token, signal) {
+      const res = await request(url, { method: 'HEAD', headers: {} }, token, signal);
+      return offsetOf(res);
+    },
+
+    async patch(url, offset, bytes, token, signal) {
+      const res = await request(
+        url,
+        { method: 'PATCH', headers: { 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, body: bytes },
+        token,
+        signal,
+      );
+      await res.body?.cancel();
+      return offsetOf(res);
+    },
+  };
+}
+
+/** The upload id at the end of an upload URL (what `uploads.get` and `documents.commit` take). */
+export function uploadIdOf(url: string): string {
+  return new URL(url).pathname.split('/').pop() ?? '';
+}

@@ -1,0 +1,2 @@
+// The completeness feature's door.
+export { CompletenessView } from './CompletenessView';
