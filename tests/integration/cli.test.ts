@@ -3,57 +3,39 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/run';
 import { openDatabase } from '../../main/infra/db';
 import { databaseKey, KeyFileSecretStore } from '../../main/infra/secrets';
 import { fromBase32, totpCode } from '../../main/core/auth/totp';
 import { makePdf } from '../helpers/pdf';
-import { tempDir } from '../helpers/profile';
+import { CLI_ADMIN, CliHarness } from '../helpers/cli';
 
-const ADMIN_NIP = '198001012005011001';
-const PASSWORD = 'arsip kepegawaian aman 2026';
+const ADMIN_NIP = CLI_ADMIN.nip;
+const PASSWORD = CLI_ADMIN.password;
 
-let work: ReturnType<typeof tempDir>;
-let dataDir: string;
-let now: number;
-let secret: string;
-const clock = { now: () => new Date(now) };
-
-/** Each run is a fresh half-minute, so its code is a new time step (a replayed code is refused). */
-async function run(args: string[], env: Record<string, string | undefined>) {
-  now += 30_000;
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli([...args, '--data-dir', dataDir], { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env, isTty: false, clock });
-  return { code, stdout, stderr, json: () => JSON.parse(stdout) };
-}
-
-const currentCode = () => totpCode(fromBase32(secret), new Date(now + 30_000));
-const cli = (...args: string[]) => run(args, { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: currentCode() });
+let h: CliHarness;
+const run = (args: string[], env: Record<string, string | undefined>) => h.run(args, env);
+const currentCode = () => h.nextCode();
+const cli = (...args: string[]) => h.run(args, h.login());
 
 beforeEach(async () => {
-  work = tempDir('lemari-cli-');
-  dataDir = join(work.dir, 'profil');
-  now = Date.parse('2026-11-24T02:00:00Z');
-  const boot = await run(['users', 'bootstrap', '--nip', ADMIN_NIP, '--nama', 'Admin BKD', '--json'], { LEMARI_PASSWORD: PASSWORD });
+  h = new CliHarness('lemari-cli-');
+  const { boot, enrol } = await h.bootstrap();
   expect(boot.code).toBe(0);
-  secret = boot.json().enrolment.secret;
   expect(boot.json().enrolment.uri).toMatch(/^otpauth:\/\/totp\/Lemari:198001012005011001\?/);
-  const enrol = await run(['users', 'enrol', '--json'], { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: currentCode() });
   expect(enrol.code).toBe(0);
   expect(enrol.json().recoveryCodes).toHaveLength(10);
 });
-afterEach(() => work.cleanup());
+afterEach(() => h.cleanup());
 
 describe('lemari CLI', () => {
   it('imports employees and scans, lists, searches and verifies', async () => {
-    const csv = join(work.dir, 'pegawai.csv');
+    const csv = join(h.work.dir, 'pegawai.csv');
     writeFileSync(csv, 'NIP;Nama;Unit Kerja\n199001012015031001;Budi Santoso;Bidang Mutasi\n123;Salah;X\n');
     const employees = await cli('employees', 'import', csv, '--json');
     expect(employees.code).toBe(1); // a rejected row
     expect(employees.json()).toMatchObject({ inserted: 1, rejected: [{ row: 3 }] });
 
-    const scan = join(work.dir, '199001012015031001_SK_PNS.pdf');
+    const scan = join(h.work.dir, '199001012015031001_SK_PNS.pdf');
     writeFileSync(scan, await makePdf(['SK PNS Budi']));
     const imported = await cli('import', scan, '--json');
     expect(imported.code).toBe(0);
@@ -61,8 +43,8 @@ describe('lemari CLI', () => {
 
     // At rest the document is sealed: no PDF header, no text of it on disk.
     const { readdirSync, readFileSync } = await import('node:fs');
-    const shard = readdirSync(join(dataDir, 'blobs')).find((name) => /^[a-f0-9]{2}$/.test(name))!;
-    const onDisk = readFileSync(join(dataDir, 'blobs', shard, readdirSync(join(dataDir, 'blobs', shard))[0]));
+    const shard = readdirSync(join(h.dataDir, 'blobs')).find((name) => /^[a-f0-9]{2}$/.test(name))!;
+    const onDisk = readFileSync(join(h.dataDir, 'blobs', shard, readdirSync(join(h.dataDir, 'blobs', shard))[0]));
     expect(onDisk.subarray(0, 5).toString('latin1')).not.toBe('%PDF-');
     expect(onDisk.includes(Buffer.from('%%EOF'))).toBe(false);
     const listed = await cli('documents', 'list', '--json');
@@ -79,8 +61,8 @@ describe('lemari CLI', () => {
   });
 
   it('reports a failed file with a non-zero exit while importing the rest', async () => {
-    const good = join(work.dir, 'baik.pdf');
-    const empty = join(work.dir, 'kosong.pdf');
+    const good = join(h.work.dir, 'baik.pdf');
+    const empty = join(h.work.dir, 'kosong.pdf');
     writeFileSync(good, await makePdf());
     writeFileSync(empty, '');
     const result = await cli('import', good, empty);
@@ -97,9 +79,9 @@ describe('lemari CLI', () => {
     expect(noCode).toMatchObject({ code: 2 });
     expect(noCode.stderr).toContain('LEMARI_OTP');
     const code = currentCode();
-    now -= 30_000; // the next run happens in the same half-minute as this code
+    h.now -= 30_000; // the next run happens in the same half-minute as this code
     expect((await run(['documents', 'list'], { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: code })).code).toBe(0);
-    now -= 30_000;
+    h.now -= 30_000;
     const replay = await run(['documents', 'list'], { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: code });
     expect(replay.code).toBe(1);
   });
@@ -122,20 +104,20 @@ describe('lemari CLI', () => {
   });
 
   it('runs as a process: --json on stdout, exit 1 and the reason on stderr when verify finds damage', async () => {
-    const scan = join(work.dir, 'a.pdf');
+    const scan = join(h.work.dir, 'a.pdf');
     writeFileSync(scan, await makePdf());
     expect((await cli('import', scan)).code).toBe(0);
     const { sha256 } = (await cli('documents', 'list', '--json')).json().items[0] ?? {};
     expect(sha256).toBeUndefined(); // summaries do not carry hashes; find the blob on disk instead
     const { readdirSync } = await import('node:fs');
-    const shard = readdirSync(join(dataDir, 'blobs')).find((name) => /^[a-f0-9]{2}$/.test(name))!;
-    const blob = readdirSync(join(dataDir, 'blobs', shard))[0];
-    writeFileSync(join(dataDir, 'blobs', shard, blob), 'rusak');
+    const shard = readdirSync(join(h.dataDir, 'blobs')).find((name) => /^[a-f0-9]{2}$/.test(name))!;
+    const blob = readdirSync(join(h.dataDir, 'blobs', shard))[0];
+    writeFileSync(join(h.dataDir, 'blobs', shard, blob), 'rusak');
 
     // A real process on the real clock: enrol a second admin's code at the real time.
-    const child = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'verify', '--data-dir', dataDir, '--json'], {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', 'main/cli/index.ts', 'verify', '--data-dir', h.dataDir, '--json'], {
       encoding: 'utf8',
-      env: { ...process.env, LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: totpCode(fromBase32(secret), new Date()) },
+      env: { ...process.env, LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: totpCode(fromBase32(h.secret), new Date()) },
     });
     expect(child.status).toBe(1);
     const report = JSON.parse(child.stdout);
@@ -144,12 +126,12 @@ describe('lemari CLI', () => {
   });
 
   it('catches an audit row edited directly in SQLite and names it', async () => {
-    const scan = join(work.dir, 'a.pdf');
+    const scan = join(h.work.dir, 'a.pdf');
     writeFileSync(scan, await makePdf());
     expect((await cli('import', scan)).code).toBe(0);
     expect((await cli('documents', 'list')).code).toBe(0);
     // The attacker here holds the profile's key too (the worst case): the chain still tells.
-    const raw = openDatabase(join(dataDir, 'lemari.db'), { key: databaseKey(new KeyFileSecretStore(dataDir), dataDir) });
+    const raw = openDatabase(join(h.dataDir, 'lemari.db'), { key: databaseKey(new KeyFileSecretStore(h.dataDir), h.dataDir) });
     raw.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'penyusup' WHERE action = 'document.imported'");
     const id = (raw.prepare("SELECT id FROM audit_log WHERE action = 'document.imported'").get() as { id: number }).id;
     raw.close();

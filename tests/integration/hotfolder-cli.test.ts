@@ -4,58 +4,26 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli/run';
-import { fromBase32, totpCode } from '../../main/core/auth/totp';
 import { ConfSettingsStore } from '../../main/infra/settings';
 import { makePdf } from '../helpers/pdf';
-import { tempDir } from '../helpers/profile';
+import { CLI_ADMIN, CliHarness } from '../helpers/cli';
 
-const ADMIN_NIP = '198001012005011001';
-const PASSWORD = 'arsip kepegawaian aman 2026';
-
-let work: ReturnType<typeof tempDir>;
-let dataDir: string;
-let now: number;
-let secret: string;
-const clock = { now: () => new Date(now) };
-
-async function run(args: string[], env: Record<string, string | undefined>, extra: { interrupted?: Promise<void>; onOutput?: (text: string) => void } = {}) {
-  now += 30_000;
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli([...args, '--data-dir', dataDir], {
-    stdout: (s) => {
-      stdout += s;
-      extra.onOutput?.(s);
-    },
-    stderr: (s) => {
-      stderr += s;
-      extra.onOutput?.(s);
-    },
-    env,
-    isTty: false,
-    clock,
-    interrupted: extra.interrupted,
-  });
-  return { code, stdout, stderr };
-}
-const login = () => ({ LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: PASSWORD, LEMARI_OTP: totpCode(fromBase32(secret), new Date(now + 30_000)) });
+let h: CliHarness;
+const run = (args: string[], env: Record<string, string | undefined>, extra?: { interrupted?: Promise<void>; onOutput?: (text: string) => void }) => h.run(args, env, extra);
+const login = () => h.login();
 
 beforeEach(async () => {
-  work = tempDir('lemari-watch-');
-  dataDir = join(work.dir, 'profil');
-  now = Date.parse('2026-11-24T02:00:00Z');
-  const boot = await run(['users', 'bootstrap', '--nip', ADMIN_NIP, '--nama', 'Admin BKD', '--json'], { LEMARI_PASSWORD: PASSWORD });
-  secret = JSON.parse(boot.stdout).enrolment.secret;
-  expect((await run(['users', 'enrol', '--json'], login())).code).toBe(0);
+  h = new CliHarness('lemari-watch-');
+  const { enrol } = await h.bootstrap();
+  expect(enrol.code).toBe(0);
   // Quick polls so the test waits well under a second of real time.
-  new ConfSettingsStore(dataDir).set({ hotFolderPollMs: 100, hotFolderStableMs: 1000 });
+  new ConfSettingsStore(h.dataDir).set({ hotFolderPollMs: 100, hotFolderStableMs: 1000 });
 });
-afterEach(() => work.cleanup());
+afterEach(() => h.cleanup());
 
 describe('lemari watch', () => {
   it('imports a scan saved into the folder, prints it, and stops on Ctrl+C', async () => {
-    const folder = join(work.dir, 'pindaian');
+    const folder = join(h.work.dir, 'pindaian');
     mkdirSync(folder);
     let stop!: () => void;
     const interrupted = new Promise<void>((done) => (stop = done));
@@ -69,7 +37,7 @@ describe('lemari watch', () => {
         if (text.includes('Memantau') && !ticking) {
           writeFileSync(join(folder, 'scan-1.pdf'), pdf);
           // The profile's clock moves a stable time's worth per poll from here on.
-          ticking = setInterval(() => (now += 500), 50);
+          ticking = setInterval(() => (h.now += 500), 50);
         }
         if (output.includes('"event": "taken"')) stop();
       },
@@ -92,7 +60,7 @@ describe('lemari watch', () => {
   });
 
   it('is refused without a login, like an import', async () => {
-    const result = await run(['watch', work.dir], { LEMARI_USER: ADMIN_NIP, LEMARI_PASSWORD: 'salah sekali kata sandinya' });
+    const result = await run(['watch', h.work.dir], { LEMARI_USER: CLI_ADMIN.nip, LEMARI_PASSWORD: 'salah sekali kata sandinya' });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
   });
