@@ -242,14 +242,7 @@ export function EnrolForm(props: { host: Host; enrolment: Enrolment | null; onCo
       {enrolment && <EnrolmentCode enrolment={enrolment} />}
       <form onSubmit={prevent(() => submit(() => host.call('auth.confirmEnrolment', { code }), (value) => props.onCodes(value.recoveryCodes)))}>
         <Field label={tr('enrol.code')} value={code} onChange={setCode} autoComplete="one-time-code" inputMode="numeric" testId="auth-code-input" autoFocus />
-        <div className="auth-actions">
-          <button type="submit" className="primary" disabled={busy || !enrolment}>
-            {tr('enrol.submit')}
-          </button>
-          <button type="button" className="link" onClick={props.onLogout}>
-            {tr('session.logout')}
-          </button>
-        </div>
+        <SubmitOrLogout label={tr('enrol.submit')} disabled={busy || !enrolment} onLogout={props.onLogout} />
       </form>
     </AuthCard>
   );
@@ -291,14 +284,7 @@ export function ChangePasswordForm({ host, onDone, onLogout }: { host: Host; onD
       >
         <Field label={tr('changePassword.old')} value={oldPassword} onChange={setOld} type="password" autoComplete="current-password" testId="auth-password-old" autoFocus />
         <NewPasswordFields label={tr('changePassword.new')} password={newPassword} again={again} onPassword={setNew} onAgain={setAgain} />
-        <div className="auth-actions">
-          <button type="submit" className="primary" disabled={busy}>
-            {tr('changePassword.submit')}
-          </button>
-          <button type="button" className="link" onClick={onLogout}>
-            {tr('session.logout')}
-          </button>
-        </div>
+        <SubmitOrLogout label={tr('changePassword.submit')} disabled={busy} onLogout={onLogout} />
       </form>
     </AuthCard>
   );
@@ -313,16 +299,24 @@ export function UnlockForm({ host, nama, onDone, onLogout }: { host: Host; nama:
       <AuthCard title={tr('unlock.title')} intro={tr('unlock.intro', { nama })} error={error} testId="auth-unlock">
         <form onSubmit={prevent(() => submit(() => host.call('auth.unlock', { password }), onDone))}>
           <Field label={tr('login.password')} value={password} onChange={setPassword} type="password" autoComplete="current-password" testId="auth-password" autoFocus />
-          <div className="auth-actions">
-            <button type="submit" className="primary" disabled={busy}>
-              {tr('unlock.submit')}
-            </button>
-            <button type="button" className="link" onClick={onLogout}>
-              {tr('session.logout')}
-            </button>
-          </div>
+          <SubmitOrLogout label={tr('unlock.submit')} disabled={busy} onLogout={onLogout} />
         </form>
       </AuthCard>
+    </div>
+  );
+}
+
+/** A form's submit button beside "Keluar": the row every signed-in step of the gate ends with. */
+function SubmitOrLogout({ label, disabled, onLogout }: { label: string; disabled: boolean; onLogout(): void }) {
+  const tr = useT();
+  return (
+    <div className="auth-actions">
+      <button type="submit" className="primary" disabled={disabled}>
+        {label}
+      </button>
+      <button type="button" className="link" onClick={onLogout}>
+        {tr('session.logout')}
+      </button>
     </div>
   );
 }
