@@ -19,6 +19,20 @@ export const FileRef = z.union([
 ]);
 export type FileRef = z.infer<typeof FileRef>;
 
+/**
+ * A generated file (a report as PDF, a table as XLSX or CSV) handed to the UI, which saves
+ * it where the clerk chooses. Bytes travel as base64 so every shell carries them alike.
+ */
+export const ExportedFile = z.object({
+  fileName: z.string(),
+  contentType: z.enum(['application/pdf', 'text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']),
+  base64: z.string(),
+});
+export type ExportedFile = z.infer<typeof ExportedFile>;
+export const EXPORT_FORMATS = ['pdf', 'xlsx', 'csv'] as const;
+export const ExportFormat = z.enum(EXPORT_FORMATS);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
 export const DOCUMENT_STATES = ['draft', 'ready'] as const;
 export const DocumentState = z.enum(DOCUMENT_STATES);
 export type DocumentState = z.infer<typeof DocumentState>;

@@ -1,0 +1,40 @@
+// What every generated report is made of, whatever it becomes: an official-looking PDF
+// (agency name on top, a title, the facts as label/value lines, tables, and places for
+// signatures), or its tables as XLSX or CSV. Features (sync report, gap list, Berita Acara)
+// build a ReportDoc; main/infra/reports renders it. Text is already in the user's language.
+
+export interface ReportTable {
+  /** A heading above the table, or none. */
+  title?: string;
+  columns: string[];
+  /** Relative column widths for the PDF (defaults to equal); ignored by XLSX and CSV. */
+  widths?: number[];
+  rows: (string | number | null)[][];
+}
+
+export interface SignatureSlot {
+  /** What the signer signs as ("Yang menyerahkan", "Kepala BKD", ...). */
+  role: string;
+  name?: string;
+  nip?: string;
+}
+
+export interface ReportDoc {
+  /** The agency (instansi) the report is issued by; printed on every page's header. */
+  agency: string;
+  title: string;
+  /** A reference number or a line under the title ("Nomor: ...", "Unit: ..."). */
+  subtitle?: string;
+  /** Label/value facts printed before the tables ("Tanggal", "Operator", ...). */
+  facts?: [string, string][];
+  /** Free text paragraphs before the tables (the body of a Berita Acara). */
+  paragraphs?: string[];
+  tables: ReportTable[];
+  /** Place and date line above the signatures ("Kota Contoh, 24 November 2026"). */
+  placeDate?: string;
+  signatures?: SignatureSlot[];
+  /** Printed in the footer with the page number. */
+  generatedAt: Date;
+  /** "Halaman {page} dari {pages}" in the report's language. */
+  pageLabel: (page: number, pages: number) => string;
+}
