@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CompletenessSummary, EmployeeCompleteness, QueueItem } from './completeness';
 import { ReferenceData } from './doctypes';
+import { Disposition, FinalDisposition, JraRule, JraSchedule, ProposalDetail, RetentionFile, RetentionOverview, RetentionReport } from './retention';
 import { LOCALES } from './i18n';
 
 const Id = z.number().int().positive();
@@ -37,6 +38,15 @@ export const DOCUMENT_STATES = ['draft', 'ready'] as const;
 export const DocumentState = z.enum(DOCUMENT_STATES);
 export type DocumentState = z.infer<typeof DocumentState>;
 
+/**
+ * Verification (issue 7): pending until a verifier approves a labelled document or sends it
+ * back with a reason; a new label makes it pending again. Sync waits for approved only while
+ * the office requires approval (Settings.requireApproval).
+ */
+export const REVIEW_STATES = ['pending', 'approved', 'rejected'] as const;
+export const ReviewState = z.enum(REVIEW_STATES);
+export type ReviewState = z.infer<typeof ReviewState>;
+
 export const Employee = z.object({
   nip: z.string(),
   kind: z.enum(['pns', 'pppk']),
@@ -65,6 +75,10 @@ export const DocumentSummary = z.object({
   state: DocumentState,
   createdAt: z.string(),
   updatedAt: z.string(),
+  // Verification (issue 7): the verifier's decision on a labelled document (null: not labelled yet).
+  review: ReviewState.nullable(),
+  /** Why the verifier sent it back (only while rejected). */
+  reviewReason: z.string().nullable(),
 });
 export type DocumentSummary = z.infer<typeof DocumentSummary>;
 
@@ -121,6 +135,9 @@ export const ServerUrl = z
   .max(2048)
   .refine((url) => !/^https?:\/\/[^/?#]*@/i.test(url), 'no credentials in the address');
 
+/** A time of day, 00:00 to 23:59 (sync window). */
+const HhMm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+
 export const Settings = z.object({
   locale: z.enum(LOCALES),
   /** Where online activation (and later sync) reaches the central server; null until set. */
@@ -136,6 +153,23 @@ export const Settings = z.object({
   hotFolderStableMs: z.number().int().min(100).max(60 * 60 * 1000),
   /** What happens to a file once it is safely stored: moved to imported/DATE/ or deleted. */
   hotFolderAfterImport: z.enum(['move', 'delete']),
+  // Sync (issue 5), set by an admin: office links are shared and slow, so sending is tuned per office.
+  /** Documents uploading at once. */
+  syncConcurrency: z.number().int().min(1).max(4),
+  /** One cap for all uploads together, in kilobits per second (null: no cap). */
+  syncBandwidthKbps: z.number().int().min(64).max(1_000_000).nullable(),
+  /** An upload request with no answer for this long fails (retryable, code timeout). */
+  syncFileTimeoutSec: z.number().int().min(10).max(3600),
+  /** Tries per document in one run before it is left queued for the next run. */
+  syncMaxAttempts: z.number().int().min(1).max(20),
+  /** The office's end-of-day window (local time): one scheduled run a day inside it; null: no schedule. */
+  syncWindow: z.object({ start: HhMm, end: HhMm }).strict().nullable(),
+  /** Verification (issue 7): labelled documents wait for a verifier's approval before sync. */
+  requireApproval: z.boolean(),
+  /** The agency named on every generated report (null: the instansi of the server session, else a generic name). */
+  agencyName: z.string().trim().min(1).max(200).nullable(),
+  /** The city of the place-and-date line above a report's signatures ("Kota Contoh, 24 November 2026"). */
+  agencyCity: z.string().trim().min(1).max(100).nullable(),
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -212,8 +246,51 @@ export const SyncReport = z.object({
   cancelled: z.boolean(),
   /** Why the run stopped early with the queue kept: the server session was revoked (log in online again). */
   stopped: z.enum(['session_revoked']).nullable(),
+  /** How the run ended: done, paused (queue and upload offsets kept) or cancelled (unsent documents dequeued). */
+  phase: z.enum(['done', 'paused', 'cancelled']),
+  trigger: z.enum(['manual', 'schedule', 'link', 'cli']),
 });
 export type SyncReport = z.infer<typeof SyncReport>;
+
+export const SYNC_TRIGGERS = ['manual', 'schedule', 'link', 'cli'] as const;
+export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
+export const SYNC_PHASES = ['running', 'paused', 'cancelled', 'done'] as const;
+
+/** A stored run (migration 009): who, when, why it started, and its counts. */
+export const SyncRunSummary = z.object({
+  runId: z.string(),
+  /** NIP of whoever started it (or the account the schedule ran as). */
+  actor: z.string(),
+  trigger: z.enum(SYNC_TRIGGERS),
+  startedAt: z.string(),
+  /** null: still running, or the process ended without finishing it. */
+  endedAt: z.string().nullable(),
+  phase: z.enum(SYNC_PHASES),
+  stopped: z.enum(['session_revoked']).nullable(),
+  total: z.number().int(),
+  verified: z.number().int(),
+  rejected: z.number().int(),
+  conflict: z.number().int(),
+  waiting: z.number().int(),
+  bytesTotal: z.number().int(),
+  bytesSent: z.number().int(),
+});
+export type SyncRunSummary = z.infer<typeof SyncRunSummary>;
+
+/** One document a run touched and how it ended there; waiting: still queued (failing for now, or not reached). */
+export const SyncRunItem = z.object({
+  documentId: Id,
+  name: z.string(),
+  nip: z.string().nullable(),
+  outcome: z.enum(['verified', 'rejected', 'conflict', 'waiting']),
+  code: z.string().nullable(),
+  reason: z.string().nullable(),
+  size: z.number().int(),
+  at: z.string(),
+});
+export type SyncRunItem = z.infer<typeof SyncRunItem>;
+export const SyncRunReport = SyncRunSummary.extend({ items: z.array(SyncRunItem) });
+export type SyncRunReport = z.infer<typeof SyncRunReport>;
 
 export const SyncStatus = z.object({
   counts: z.record(SyncState, z.number().int()),
@@ -225,6 +302,50 @@ export const SyncStatus = z.object({
   problems: z.array(SyncProblem),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;
+
+// Down-sync and conflicts (issue 5, main/core/sync/{downsync,conflicts}.ts).
+export const PullReport = z.object({ employees: z.number().int(), documentTypes: z.number().int(), documents: z.number().int() });
+export type PullReport = z.infer<typeof PullReport>;
+/** A document of the server's index for one employee: "sudah di DMS". */
+export const ServerDocument = z.object({
+  serverId: z.string(),
+  typeCode: z.string(),
+  sha256: z.string(),
+  version: z.number().int(),
+  /** A local document holds the same bytes. */
+  local: z.boolean(),
+});
+export type ServerDocument = z.infer<typeof ServerDocument>;
+const ConflictSide = { nip: z.string().nullable(), typeCode: z.string().nullable(), fields: z.record(z.string(), z.string()), fileName: z.string(), sha256: z.string(), updatedAt: z.string() };
+/** A document the server holds in a newer version than the one edited here: both sides, for the clerk to choose. */
+export const SyncConflict = z.object({
+  documentId: Id,
+  message: z.string(),
+  at: z.string(),
+  local: z.object(ConflictSide),
+  /** The server's current document (null when the server did not say, e.g. an idempotency key clash). */
+  server: z.object({ ...ConflictSide, id: z.string(), version: z.number().int(), deleted: z.boolean() }).nullable(),
+  bytesDiffer: z.boolean(),
+});
+export type SyncConflict = z.infer<typeof SyncConflict>;
+
+// Verification (issue 7): a document awaiting (or back from) review, with who labelled it and when.
+export const ReviewItem = DocumentSummary.extend({
+  unitKerja: z.string().nullable(),
+  /** The NIP of whoever saved the label last (from the audit log). */
+  labelledBy: z.string().nullable(),
+  labelledAt: z.string().nullable(),
+});
+export type ReviewItem = z.infer<typeof ReviewItem>;
+export const REVIEW_REASON_MAX = 500;
+const ReviewFilter = {
+  unitKerja: z.string().max(200).optional(),
+  /** NIP of the clerk who labelled. */
+  clerk: z.string().max(40).optional(),
+  /** Labelled at or after `from`, before `to` (the UI sends the clerk's local day boundaries). */
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+};
 
 export const ROLES = ['clerk', 'verifier', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -294,6 +415,11 @@ const AuditFilter = z
     from: z.string().max(40).optional(),
     to: z.string().max(40).optional(),
   })
+  .strict();
+
+/** Carrying out an approved disposal: who issues the Berita Acara, where, and a remark. */
+const RetentionExecution = z
+  .object({ id: Id, agency: z.string().trim().min(1).max(200), place: z.string().trim().min(1).max(100), note: z.string().trim().max(1000).default('') })
   .strict();
 
 export const contract = {
@@ -395,6 +521,14 @@ export const contract = {
   'hotfolder.remove': method(z.object({ path: z.string().min(1).max(1024) }).strict(), HotFolderStatus, ADMIN),
   'hotfolder.retry': method(z.object({ path: z.string().min(1).max(2048) }).strict(), HotFolderStatus, CAPTURE),
 
+  // Separator sheets (main/core/separators): a PDF of sheets for an employee, one per document
+  // to scan; by default one per document the completeness checklist says is missing.
+  'separators.print': method(
+    z.object({ nip: Nip, typeCodes: z.array(z.string().max(40)).min(1).max(200).optional() }).strict(),
+    ExportedFile,
+    CAPTURE,
+  ),
+
   'documents.get': method(z.object({ id: Id }).strict(), DocumentDetail, ANY_ROLE),
   'documents.list': method(
     z.object({ nip: Nip.optional(), state: DocumentState.optional(), typeCode: z.string().optional(), ...Page }).strict(),
@@ -436,6 +570,37 @@ export const contract = {
   'sync.status': method(z.object({}).strict(), SyncStatus, ANY_ROLE),
   'sync.run': method(z.object({}).strict(), SyncReport, CAPTURE),
   'sync.retry': method(z.object({ ids: z.array(Id).max(10000).optional() }).strict(), z.object({ requeued: z.number().int() }), CAPTURE),
+  // Run control: pause keeps the queue and each upload's offset, resume is a new run that goes on
+  // from there, cancel also takes what was not committed out of the outbox (back to ready).
+  'sync.pause': method(z.object({}).strict(), z.object({ paused: z.boolean() }), CAPTURE),
+  'sync.resume': method(z.object({}).strict(), SyncReport, CAPTURE),
+  'sync.cancel': method(z.object({}).strict(), z.object({ dequeued: z.number().int() }), CAPTURE),
+  // Stored run reports, newest first; exported as CSV or PDF for the office's files.
+  'sync.reports': method(z.object({ ...Page }).strict(), z.object({ items: z.array(SyncRunSummary), total: z.number().int() }), ANY_ROLE),
+  'sync.report': method(z.object({ runId: z.string().max(64) }).strict(), SyncRunReport, ANY_ROLE),
+  'sync.exportReport': method(z.object({ runId: z.string().max(64), format: ExportFormat }).strict(), ExportedFile, ANY_ROLE),
+  // Down-sync and conflicts (issue 5): pull the instansi's reference and the server's document index;
+  // what the server already holds for an employee; documents in conflict and the clerk's choice.
+  'sync.pull': method(z.object({}).strict(), PullReport, CAPTURE),
+  'documents.onServer': method(z.object({ nip: Nip }).strict(), z.object({ items: z.array(ServerDocument) }), ANY_ROLE),
+  'sync.conflicts': method(z.object({}).strict(), z.object({ items: z.array(SyncConflict) }), ANY_ROLE),
+  'sync.resolveConflict': method(z.object({ documentId: Id, keep: z.enum(['local', 'server']) }).strict(), z.object({ state: SyncState }), CAPTURE),
+
+  // Verification (main/core/review): verifiers list what awaits review and decide; clerks see
+  // what was sent back to them. `enabled` is false (and nothing waits) while approval is off.
+  'review.list': method(
+    z.object({ ...ReviewFilter, ...Page }).strict(),
+    z.object({ enabled: z.boolean(), items: z.array(ReviewItem), total: z.number().int(), clerks: z.array(z.string()) }),
+    OVERSIGHT,
+  ),
+  // Each with the labelledAt the verifier saw: a label the clerk changed since then is not approved unseen.
+  'review.approve': method(
+    z.object({ items: z.array(z.object({ id: Id, labelledAt: z.string().max(40) }).strict()).min(1).max(500) }).strict(),
+    z.object({ approved: z.number().int() }),
+    OVERSIGHT,
+  ),
+  'review.reject': method(z.object({ id: Id, reason: z.string().trim().min(1).max(REVIEW_REASON_MAX) }).strict(), ReviewItem, OVERSIGHT),
+  'review.rejected': method(z.object({ ...Page }).strict(), z.object({ items: z.array(ReviewItem), total: z.number().int() }), CAPTURE),
 
   // Completeness (main/core/completeness): aggregates over the office, read by any role.
   'completeness.employee': method(z.object({ nip: Nip }).strict(), EmployeeCompleteness, ANY_ROLE),
@@ -443,6 +608,48 @@ export const contract = {
   'completeness.queue': method(
     z.object({ unitKerja: z.string().max(200).optional(), ...Page }).strict(),
     z.object({ items: z.array(QueueItem), total: z.number().int() }),
+    ANY_ROLE,
+  ),
+  // Completeness exports and daily progress (issue 7, main/core/completeness/export.ts): the gap
+  // list as XLSX/PDF/CSV, the picking list to pull folders by, and one snapshot of the office a day.
+  'completeness.exportGaps': method(z.object({ unitKerja: z.string().max(200).optional(), format: ExportFormat }).strict(), ExportedFile, ANY_ROLE),
+  'completeness.pickingList': method(z.object({ unitKerja: z.string().max(200).optional(), order: z.enum(['unit', 'queue']).default('unit') }).strict(), ExportedFile, ANY_ROLE),
+  'completeness.progress': method(
+    z.object({ days: z.number().int().min(1).max(366).default(30) }).strict(),
+    z.object({
+      days: z.array(z.object({ day: z.string(), employees: z.number().int(), averageScore: z.number(), lengkap: z.number().int(), lengkapShare: z.number() })),
+    }),
+    ANY_ROLE,
+  ),
+
+  // Retention (main/core/retention, issue 7): JRA, lifecycle, legal hold, disposal workflow, Berita Acara.
+  // A verifier reviews and recommends; only an admin changes the schedule, holds, approves and destroys.
+  'retention.overview': method(z.object({}).strict(), RetentionOverview, OVERSIGHT),
+  'retention.schedule': method(
+    z.object({}).strict(),
+    z.object({ regulation: z.string(), confirmed: z.boolean(), note: z.string(), personalFile: JraSchedule.shape.personalFile, rules: z.array(JraRule) }),
+    OVERSIGHT,
+  ),
+  'retention.setRule': method(
+    z.object({ typeCode: z.string().max(40), activeYears: z.number().int().min(0).max(100), inactiveYears: z.number().int().min(0).max(100), disposition: Disposition }).strict(),
+    JraRule,
+    ADMIN,
+  ),
+  'retention.resetRule': method(z.object({ typeCode: z.string().max(40) }).strict(), JraRule, ADMIN),
+  'retention.file': method(z.object({ nip: Nip }).strict(), RetentionFile, OVERSIGHT),
+  'retention.recordStatus': method(z.object({ nip: Nip, kedudukanHukum: z.string().max(4), date: z.string().max(10) }).strict(), RetentionFile, ADMIN),
+  'retention.setHold': method(z.object({ nip: Nip, reason: z.string().trim().min(1).max(500) }).strict(), RetentionFile, ADMIN),
+  'retention.liftHold': method(z.object({ nip: Nip, reason: z.string().trim().min(1).max(500) }).strict(), RetentionFile, ADMIN),
+  'retention.propose': method(z.object({ kind: FinalDisposition }).strict(), ProposalDetail, ADMIN),
+  'retention.proposal': method(z.object({ id: Id }).strict(), ProposalDetail, OVERSIGHT),
+  'retention.recommend': method(z.object({ id: Id, note: z.string().trim().min(1).max(1000) }).strict(), ProposalDetail, OVERSIGHT),
+  'retention.approve': method(z.object({ id: Id, note: z.string().trim().max(1000).default('') }).strict(), ProposalDetail, ADMIN),
+  'retention.destroy': method(RetentionExecution, z.object({ proposal: ProposalDetail, report: RetentionReport }), ADMIN),
+  'retention.handOver': method(RetentionExecution, z.object({ proposal: ProposalDetail, report: RetentionReport }), ADMIN),
+  'retention.report': method(z.object({ id: Id }).strict(), ExportedFile, OVERSIGHT),
+  'retention.alihMedia': method(
+    z.object({ from: z.string().max(10), to: z.string().max(10), agency: z.string().trim().min(1).max(200), place: z.string().trim().min(1).max(100) }).strict(),
+    z.object({ report: RetentionReport, file: ExportedFile }),
     ANY_ROLE,
   ),
 } as const;
@@ -475,6 +682,11 @@ export const events = {
     bytesDone: z.number(),
     bytesTotal: z.number(),
     current: z.string().nullable(),
+    /** Bytes per second over the last few seconds. */
+    speedBps: z.number(),
+    /** null while the speed is unknown (just started, or nothing moving). */
+    etaSeconds: z.number().nullable(),
+    phase: z.enum(SYNC_PHASES),
   }),
   'hotfolder.onDidChange': HotFolderStatus,
 } as const;

@@ -5,6 +5,7 @@
 
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { FileRef } from '../common/contract';
@@ -19,13 +20,25 @@ import { blobKeyBytes, databaseKey, type SecretStore } from './infra/secrets';
 import { createAuditLog } from './core/audit';
 import { createCapture, createHotFolders, nodeHotFolderFs, realTimers, type HotFolderFs, type HotFolders, type Timers } from './core/capture';
 import { createCompleteness, loadCompletenessRules } from './core/completeness';
+import { createSeparators } from './core/separators';
+import { createCompletenessExport } from './core/completeness/export';
 import { createDocuments } from './core/documents';
 import { createEmployees } from './core/employees';
 import { EventBus } from './core/events';
 import { createMaintenance } from './core/maintenance';
 import { systemClock, type Clock, type Translate } from './core/ports';
+import { createReview } from './core/review';
+// Retention (issue 7).
+import { createRetention, loadJraSchedule, reportText } from './core/retention';
+import { exportReport } from './infra/reports';
 import { createSearch } from './core/search';
 import { createSync, sealedSessionStore, type SyncOptions } from './core/sync';
+// Sync run control, reports and scheduler (issue 5).
+import { runReportDoc } from './core/sync/reports';
+import { createSyncScheduler, type LocalTime } from './core/sync/scheduler';
+// Down-sync and conflicts (issue 5).
+import { createConflicts } from './core/sync/conflicts';
+import { createDownsync, serverConnector } from './core/sync/downsync';
 import { FileBlobStore } from './infra/blobs';
 import { openDatabase, type Db } from './infra/db';
 import { createDmsClient } from './infra/dms';
@@ -56,6 +69,11 @@ export interface ProfileOptions {
   fetch?: typeof fetch;
   /** Sync tuning (chunk size, retries) and its wait between retries: tests pass a fake that does not sleep. */
   sync?: Partial<SyncOptions> & { sleep?: (ms: number, signal?: AbortSignal) => Promise<void> };
+  /**
+   * Start sync on its own (the end-of-day window, the link coming back) while an account that
+   * may send is signed in; default: every host but the CLI. Tests pass timers and a time zone.
+   */
+  scheduleSync?: boolean | { timers?: Timers; local?: LocalTime; intervalMs?: number };
   /** Watch the hot folders of the settings from open to close (the web host and Electron). */
   watchHotFolders?: boolean;
   /** Tests only: the hot folder's disk and timers. */
@@ -120,6 +138,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
 
   const reference = loadReferenceData(options.resourcesDir, dataDir, translate);
   const completenessRules = loadCompletenessRules(options.resourcesDir, dataDir, reference, translate);
+  // Retention (issue 7): the JRA, checked against the reference data at start.
+  const jraSchedule = loadJraSchedule(options.resourcesDir, dataDir, reference, translate);
   // The database is page-encrypted from its first byte with a random key the secret store seals.
   const plain = options.unsafePlainAtRestForBenchmark === true;
   const db = openDatabase(join(dataDir, DATABASE_FILE), { key: plain ? undefined : databaseKey(options.secrets, dataDir) });
@@ -139,6 +159,22 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const documents = createDocuments({ db, blobs, clock, translate, reference: referenceOf, locale: () => settings.get().locale, audit });
   const search = createSearch({ db });
   const completeness = createCompleteness({ db, translate, rules: () => completenessRules, reference: referenceOf });
+  // Separator sheets (issue 6): printed per employee; the import splits at them (capture pipeline).
+  const separators = createSeparators({ db, translate, locale: () => settings.get().locale, reference: referenceOf, completeness });
+  // Completeness exports and daily progress (issue 7).
+  const completenessExport = createCompletenessExport({
+    db,
+    clock,
+    translate,
+    locale: () => settings.get().locale,
+    rules: () => completenessRules,
+    reference: referenceOf,
+    completeness,
+    agency: () => agencyName(null),
+    city: () => settings.get().agencyCity,
+    audit,
+  });
+  const operatorOf = (session: Session) => ({ nip: session.user!.nip, nama: session.user!.nama });
   const capture = createCapture({ db, blobs, clock, translate, events, reference: referenceOf, maxFileBytes: () => settings.get().maxFileBytes, logger, locale: () => settings.get().locale, audit });
   const hotFolders = createHotFolders({
     fs: options.hotFolderPorts?.fs ?? nodeHotFolderFs,
@@ -173,6 +209,18 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     return hotFolders.status();
   }
   const maintenance = createMaintenance({ db, blobs, translate, audit });
+  // Retention (issue 7): destruction removes a blob's file outright; reports render through main/infra/reports.
+  const retention = createRetention({
+    db,
+    clock,
+    translate,
+    reportText,
+    schedule: () => jraSchedule,
+    reference: referenceOf,
+    audit,
+    removeBlob: (sha256) => rm(blobs.pathOf(sha256), { force: true }),
+    renderPdf: (doc, fileName) => exportReport(doc, 'pdf', fileName),
+  });
   const activation = createActivation({
     db,
     clock,
@@ -197,13 +245,31 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
       const baseUrl = settings.get().serverUrl;
       if (!baseUrl) return null;
       const client = createDmsClient({ baseUrl, token, timeoutMs: SERVER_TIMEOUT_MS, fetch: options.fetch });
-      return { call: client.call, tus: createTusUploads({ baseUrl, fetch: options.fetch }) };
+      // Each PATCH is one acknowledgement: one that has no answer within the per-file timeout fails as `timeout`.
+      return { call: client.call, tus: createTusUploads({ baseUrl, fetch: options.fetch, timeoutMs: settings.get().syncFileTimeoutSec * 1000 }) };
     },
     uuid: randomUUID,
     random: Math.random,
     sleep: options.sync?.sleep ?? sleep,
+    settings: () => settings.get(),
     options: options.sync,
+    // Verification (issue 7): only approved documents are queued while the office requires it.
+    requireApproval: () => settings.get().requireApproval,
   });
+  // Down-sync and conflicts (issue 5): a pull by hand, the server's index, and the clerk's choice in a conflict.
+  const downsync = createDownsync({ db, clock });
+  const conflicts = createConflicts({ db, blobs, clock, translate, audit, downsync });
+  const connectServer = serverConnector({
+    sessions: sealedSessionStore(db, options.secrets),
+    clock,
+    translate,
+    server: (token) => {
+      const baseUrl = settings.get().serverUrl;
+      return baseUrl ? { call: createDmsClient({ baseUrl, token, timeoutMs: SERVER_TIMEOUT_MS, fetch: options.fetch }).call } : null;
+    },
+  });
+  // Verification (issue 7).
+  const review = createReview({ db, clock, translate, audit, events, requireApproval: () => settings.get().requireApproval });
 
   function resolveFile(ref: FileRef): { path: string; name: string; stagedId?: string } {
     if ('path' in ref) return { path: ref.path, name: basename(ref.path) };
@@ -221,11 +287,67 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     }
   }
 
+  // Sync on its own (issue 5): runs as the last signed-in account that may send, until it logs out or the profile closes.
+  const sessions = sealedSessionStore(db, options.secrets);
+  /** The agency a report names: the admin's setting, else the instansi of the user's server session, else a generic name. */
+  function agencyName(userId: number | null): string {
+    return settings.get().agencyName ?? (userId === null ? undefined : sessions.read(userId)?.instansi.name) ?? translate('report.agency');
+  }
+  let syncAccount: { userId: number; actor: ReturnType<typeof actorOf> } | null = null;
+  const scheduleOptions = typeof options.scheduleSync === 'object' ? options.scheduleSync : {};
+  const syncScheduler = createSyncScheduler({
+    clock,
+    timers: scheduleOptions.timers ?? realTimers,
+    local: scheduleOptions.local,
+    intervalMs: scheduleOptions.intervalMs,
+    window: () => settings.get().syncWindow,
+    state: () => ({
+      canSync: syncAccount !== null && settings.get().serverUrl !== null && sessions.read(syncAccount.userId) !== null,
+      running: sync.status().running,
+      paused: sync.paused,
+      pending: sync.pending(),
+    }),
+    async probe() {
+      const baseUrl = settings.get().serverUrl;
+      if (!baseUrl) return false;
+      return createDmsClient({ baseUrl, timeoutMs: SERVER_TIMEOUT_MS, fetch: options.fetch })
+        .call('ops.health', {})
+        .then(() => true, () => false);
+    },
+    lastScheduled: () => {
+      const at = sync.reports.lastStarted('schedule');
+      return at ? new Date(at) : null;
+    },
+    async start(trigger) {
+      const account = syncAccount;
+      if (!account) return;
+      // The end-of-day run sends everything ready, like "Sinkronkan sekarang"; the link coming back sends what was queued.
+      if (trigger === 'schedule') sync.queue(account.actor);
+      await sync.run(account.userId, account.actor, { trigger });
+    },
+    onError: (error) => logger.error('scheduled sync failed', error),
+  });
+  const scheduleSync = options.scheduleSync === undefined ? options.host !== 'cli' : options.scheduleSync !== false;
+
   function signIn(session: Session, result: LoginResult, mfa: boolean): LoginResult {
     Object.assign(session, { user: result.user, mfa: mfa && !result.needsEnrolment, mustChangePassword: result.mustChangePassword, locked: false, lastActivity: clock.now().getTime() });
+    bindSyncAccount(session);
     return result;
   }
+
+  /** Sync run control (issue 5): a clerk or admin fully signed in is whom scheduled runs send as. */
+  function bindSyncAccount(session: Session): void {
+    if (!scheduleSync || !session.user || authorize(contract['sync.run'].access, session)) return;
+    syncAccount = { userId: session.user.id, actor: actorOf(session) };
+    syncScheduler.start();
+  }
   const userIdOf = (session: Session) => session.user!.id;
+  // Sync reports (issue 5).
+  function syncReport(runId: string) {
+    const report = sync.reports.get(runId);
+    if (!report) throw new AppError('not_found', translate('sync.report_not_found', { runId }));
+    return report;
+  }
   const adminOf = (session: Session) => ({ userId: userIdOf(session) });
 
   const handlers: Handlers = {
@@ -253,6 +375,11 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     },
     'auth.logout': (_input, { session }) => {
       if (session.user) auth.logout(session.user.id);
+      // Sync run control (issue 5): the account scheduled runs sent as is gone.
+      if (session.user && syncAccount?.userId === session.user.id) {
+        syncAccount = null;
+        syncScheduler.stop();
+      }
       Object.assign(session, newSession(clock.now().getTime()));
       return {};
     },
@@ -270,6 +397,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
       const result = auth.confirmEnrolment(userIdOf(session), input.code);
       // A fresh code right after the password: this is the second factor of this login.
       session.mfa = true;
+      bindSyncAccount(session); // Sync run control (issue 5): now fully signed in.
       return result;
     },
     'auth.regenerateRecoveryCodes': (input, { session }) => auth.regenerateRecoveryCodes(userIdOf(session), input.code),
@@ -327,11 +455,56 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     'maintenance.verify': () => maintenance.verify(),
     'sync.queue': (_input, { session }) => sync.queue(actorOf(session)),
     'sync.status': () => sync.status(),
-    'sync.run': (_input, { session, signal }) => sync.run(userIdOf(session), actorOf(session), signal),
+    'sync.run': (_input, { session, signal }) => sync.run(userIdOf(session), actorOf(session), { signal, trigger: options.host === 'cli' ? 'cli' : 'manual' }),
+    // Sync run control and reports (issue 5).
+    'sync.pause': () => sync.pause(),
+    'sync.resume': (_input, { session, signal }) => sync.run(userIdOf(session), actorOf(session), { signal, trigger: options.host === 'cli' ? 'cli' : 'manual' }),
+    'sync.cancel': (_input, { session }) => sync.cancel(actorOf(session)),
+    'sync.reports': (input) => sync.reports.list(input.limit, input.offset),
+    'sync.report': (input) => syncReport(input.runId),
+    'sync.exportReport': async (input, { session }) => {
+      const report = syncReport(input.runId);
+      const agency = agencyName(session.user?.id ?? null);
+      const file = await exportReport(runReportDoc(report, { agency, translate, generatedAt: clock.now() }), input.format, `sinkronisasi-${report.startedAt.slice(0, 10)}-${report.runId.slice(0, 8)}`);
+      audit.append({ actor: actorOf(session).id, action: 'sync.report_exported', detail: { runId: input.runId, format: input.format } });
+      return file;
+    },
     'sync.retry': (input, { session }) => sync.retry(actorOf(session), input.ids),
+    // Down-sync and conflicts (issue 5).
+    'sync.pull': (_input, { session, signal }) => downsync.pull(connectServer(userIdOf(session), signal)),
+    'documents.onServer': (input) => ({ items: downsync.onServer(input.nip) }),
+    'sync.conflicts': () => ({ items: conflicts.list() }),
+    'sync.resolveConflict': (input, { session, signal }) => conflicts.resolve(input, actorOf(session), () => connectServer(userIdOf(session), signal)),
+    // Verification (issue 7).
+    'review.list': (input) => review.list(input),
+    'review.approve': (input, { session }) => review.approve(input.items, actorOf(session)),
+    'review.reject': (input, { session }) => review.reject(input.id, input.reason, actorOf(session)),
+    'review.rejected': (input) => review.rejected(input),
     'completeness.employee': (input) => completeness.employee(input.nip),
     'completeness.summary': (input) => completeness.summary(input),
     'completeness.queue': (input) => completeness.queue(input),
+    'separators.print': (input) => separators.print(input),
+    // Completeness exports and daily progress (issue 7).
+    'completeness.exportGaps': (input, { session }) => completenessExport.gapList(input, operatorOf(session)),
+    'completeness.pickingList': (input, { session }) => completenessExport.pickingList(input, operatorOf(session)),
+    'completeness.progress': (input) => completenessExport.progress(input),
+    // Retention (issue 7).
+    'retention.overview': () => retention.overview(),
+    'retention.schedule': () => retention.schedule(),
+    'retention.setRule': (input, { session }) => retention.setRule(input, actorOf(session)),
+    'retention.resetRule': (input, { session }) => retention.resetRule(input.typeCode, actorOf(session)),
+    'retention.file': (input) => retention.file(input.nip),
+    'retention.recordStatus': (input, { session }) => retention.recordStatus(input, actorOf(session)),
+    'retention.setHold': (input, { session }) => retention.setHold(input, actorOf(session)),
+    'retention.liftHold': (input, { session }) => retention.liftHold(input, actorOf(session)),
+    'retention.propose': (input, { session }) => retention.propose(input.kind, actorOf(session)),
+    'retention.proposal': (input) => retention.proposal(input.id),
+    'retention.recommend': (input, { session }) => retention.recommend(input, actorOf(session)),
+    'retention.approve': (input, { session }) => retention.approve(input, actorOf(session)),
+    'retention.destroy': (input, { session }) => retention.execute({ ...input, kind: 'musnah' }, actorOf(session)),
+    'retention.handOver': (input, { session }) => retention.execute({ ...input, kind: 'permanen' }, actorOf(session)),
+    'retention.report': (input) => retention.report(input.id),
+    'retention.alihMedia': (input, { session }) => retention.alihMedia(input, actorOf(session)),
   };
 
   return {
@@ -365,6 +538,9 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     },
     idle: () => capture.idle(),
     async close() {
+      // Sync run control (issue 5): nothing starts on its own any more, and a run stops keeping its place.
+      syncScheduler.stop();
+      await sync.pause();
       // A file being imported finishes (and is moved) before the database closes.
       await hotFolders.stop();
       // Waiting thumbnails are dropped (they render when first asked for); the current one finishes.

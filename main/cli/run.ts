@@ -2,10 +2,11 @@
 // same contract as the UI (main/api.ts). Every command takes --data-dir and --json; with
 // --json it prints one JSON document on stdout; errors go to stderr with a non-zero exit.
 
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { HotFolderStatus, ImportReport, MethodName, MethodOutput } from '../../common/contract';
+import type { EventPayload, HotFolderStatus, ImportReport, MethodName, MethodOutput } from '../../common/contract';
 import { actorOf } from '../api';
 import type { Result } from '../../common/errors';
 import { LOCALES, t, type Locale } from '../../common/i18n';
@@ -57,8 +58,9 @@ const USAGE = `Penggunaan / usage: lemari <perintah> [opsi]
   verify                                periksa basis data dan setiap berkas isi
   watch FOLDER                          pantau folder pemindai dan impor setiap berkas yang selesai
                                         ditulis, sampai Ctrl+C
-  sync                                  antrekan dokumen siap lalu kirim ke server pusat
-                                        (untuk penjadwal OS; keluar 1 bila ada yang tak terkirim)
+  sync [--report]                       antrekan dokumen siap lalu kirim ke server pusat
+                                        (untuk penjadwal OS; keluar 1 bila ada yang tak terkirim);
+                                        --report menulis laporan CSV ke DIR/laporan/
 
 Opsi umum / common options:
   --data-dir DIR   profil (juga LEMARI_DATA_DIR; bawaan: folder data pengguna OS)
@@ -94,6 +96,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         role: { type: 'string' },
         email: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        report: { type: 'boolean', default: false },
       },
     });
   } catch (error) {
@@ -126,6 +129,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       secrets: new KeyFileSecretStore(dataDir),
       version: packageJson.version,
       logger: { error: (message, detail) => io.stderr(`${message}${detail ? `: ${String(detail)}` : ''}\n`), info: () => {} },
+      // LEMARI_SYNC_CHUNK_BYTES (issue 5 chaos test): bytes per upload PATCH, small in tests so that
+      // small files take many chunks, and for links too slow for the default 4 MiB.
+      ...(Number(io.env.LEMARI_SYNC_CHUNK_BYTES) > 0 ? { sync: { chunkBytes: Number(io.env.LEMARI_SYNC_CHUNK_BYTES) } } : {}),
     });
     const context = { session: profile.newSession() };
     const call = async <M extends MethodName>(method: M, input: unknown) => unwrap<M>(await profile!.api.call(method, input, context));
@@ -274,19 +280,40 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (group === 'sync' && verb === undefined) {
       // The same calls as "Sinkronkan sekarang": queue what is ready, then send the outbox.
       await call('sync.queue', {});
-      const unsubscribe = io.isTty && !values.json ? profile.events.subscribe((name, payload) => {
+      // Progress with speed and ETA: one updating line on a terminal, a line per file for a scheduler's log.
+      let lastDone = -1;
+      const unsubscribe = values.json ? () => {} : profile.events.subscribe((name, payload) => {
         if (name !== 'sync.onDidProgress') return;
-        const p = payload as { done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null };
-        io.stderr(`\r${p.done}/${p.total} ${Math.round(p.bytesDone / 1024)}/${Math.round(p.bytesTotal / 1024)} KiB ${p.current ?? ''}`.slice(0, 100).padEnd(100));
-      }) : () => {};
+        const p = payload as EventPayload<'sync.onDidProgress'>;
+        if (!io.isTty && (p.done === lastDone || p.phase !== 'running')) return;
+        lastDone = p.done;
+        const line = `${t(locale, 'sync.progress', {
+          done: p.done,
+          total: p.total,
+          bytesDone: Math.round(p.bytesDone / 1024),
+          bytesTotal: Math.round(p.bytesTotal / 1024),
+          speed: Math.round(p.speedBps / 1024),
+          eta: p.etaSeconds === null ? t(locale, 'sync.eta_unknown') : formatSeconds(p.etaSeconds),
+        })} ${p.current ?? ''}`;
+        io.stderr(io.isTty ? `\r${line.slice(0, 120).padEnd(120)}` : `${line.trimEnd()}\n`);
+      });
       const report = await call('sync.run', {});
       unsubscribe();
       if (io.isTty && !values.json) io.stderr('\n');
-      print(report, () =>
+      let reportPath: string | null = null;
+      if (values.report) {
+        const file = await call('sync.exportReport', { runId: report.runId, format: 'csv' });
+        const folder = join(dataDir, 'laporan');
+        mkdirSync(folder, { recursive: true, mode: 0o700 });
+        reportPath = join(folder, file.fileName);
+        writeFileSync(reportPath, Buffer.from(file.base64, 'base64'), { mode: 0o600 });
+      }
+      print(values.report ? { ...report, reportPath } : report, () =>
         [
           report.total === 0 && report.problems.length === 0 ? t(locale, 'sync.nothing') : t(locale, 'sync.report', { verified: report.verified, problems: report.problems.length, remaining: report.remaining }),
           ...(report.stopped ? [t(locale, 'sync.session_revoked')] : []),
           ...report.problems.map((p) => `  ! #${p.documentId} ${p.name} [${p.state}/${p.code}]: ${p.message}`),
+          ...(reportPath ? [t(locale, 'sync.report_written', { path: reportPath })] : []),
           '',
         ].join('\n'),
       );
@@ -328,6 +355,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } finally {
     await profile?.close();
   }
+}
+
+/** 75 -> 1m15s; 3700 -> 1h01m. */
+function formatSeconds(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const sec = Math.floor(seconds % 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(sec).padStart(2, '0')}s` : `${sec}s`;
 }
 
 function humanImport(report: ImportReport): string {

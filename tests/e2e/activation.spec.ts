@@ -6,89 +6,12 @@
 // code keeps the form, the authenticator is enrolled from the QR code's key, the recovery
 // codes are shown once, the code that enrolled the app is refused at sign-in, a new one
 // signs in. Authenticator codes come from the RFC 6238 generator in support.ts.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { promisify } from 'node:util';
 import { expect, test } from './fixtures';
+import { mailedCode, SARI, startCentralServer, type CentralServer } from './central-server';
 import { ActivationPage } from './pages/activation';
 import { totp } from './support';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const SERVER_ARGS = ['--import', 'tsx', join(ROOT, 'server', 'main.ts')];
-const LISTENING = /^lemari-server: listening on (http:\/\/\S+)$/;
-const SARI = { nip: '198503102010012004', name: 'Sari Wulandari', email: 'sari.wulandari@bkd.example.go.id' };
 const PASSWORD = 'rak arsip di lantai dua';
-
-interface CentralServer {
-  url: string;
-  dir: string;
-  stop(): Promise<void>;
-}
-
-async function serverCli(dir: string, args: string[]): Promise<void> {
-  await promisify(execFile)(process.execPath, [...SERVER_ARGS, ...args, '--data-dir', dir], { cwd: ROOT });
-}
-
-/** An instansi and its pending admin, then `serve` (one process at a time opens the embedded database). */
-async function startCentralServer(): Promise<CentralServer> {
-  const dir = await mkdtemp(join(tmpdir(), 'lemari-e2e-server-'));
-  await serverCli(dir, ['instansi', 'create', 'A1', 'BKD Kota Contoh']);
-  await serverCli(dir, ['admin', 'create', '--instansi', 'A1', '--nip', SARI.nip, '--name', SARI.name, '--email', SARI.email, '--json']);
-  const child: ChildProcess = spawn(process.execPath, [...SERVER_ARGS, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dir], {
-    cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  const stderr: string[] = [];
-  const url = await new Promise<string>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`lemari-server printed no address in 30 s:\n${stderr.join('\n')}`)), 30_000);
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      stderr.push(line);
-      const match = LISTENING.exec(line);
-      if (match) {
-        clearTimeout(timer);
-        done(match[1]);
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`lemari-server exited (${code}):\n${stderr.join('\n')}`));
-    });
-  });
-  return {
-    url,
-    dir,
-    async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((done) => child.once('exit', done));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** The activation code in the newest mail to `email` in the server's mail folder. */
-async function mailedCode(server: CentralServer, email: string, seen: Set<string>): Promise<string> {
-  const dir = join(server.dir, 'mail');
-  for (let waited = 0; waited < 10_000; waited += 100) {
-    const names = await readdir(dir).catch(() => [] as string[]);
-    for (const name of names.filter((n) => n.endsWith('.eml') && !seen.has(n))) {
-      const raw = await readFile(join(dir, name), 'utf8');
-      if (!raw.includes(`To: ${email}`)) continue;
-      seen.add(name);
-      // The code is in the text part (quoted-printable keeps digits and spaces as they are).
-      const code = /\b(\d{4} \d{4})\b/.exec(raw.replace(/=\r?\n/g, ''))?.[1];
-      if (code) return code;
-    }
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`no mail to ${email} in ${dir}`);
-}
 
 let server: CentralServer;
 

@@ -43,18 +43,21 @@ function waitForUrl(child: ChildProcess, stderr: string[]): Promise<{ origin: st
   });
 }
 
+/** Calls main through the browser host's API with the Bearer token's session (test setup only, never what a test checks). */
+export async function hostCall(origin: string, token: string, method: string, input: unknown): Promise<unknown> {
+  const response = await fetch(`${origin}/api/call/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const result = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
+  if (!result.ok) throw new Error(`${method}: ${result.error?.message}`);
+  return result.value;
+}
+
 /** Creates the first admin and enrols the authenticator through the Bearer token's session. */
 async function bootstrapAdmin(origin: string, token: string): Promise<string> {
-  const post = async (method: string, input: unknown) => {
-    const response = await fetch(`${origin}/api/call/${method}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify(input),
-    });
-    const result = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string } };
-    if (!result.ok) throw new Error(`${method}: ${result.error?.message}`);
-    return result.value;
-  };
+  const post = (method: string, input: unknown) => hostCall(origin, token, method, input);
   const { enrolment } = (await post('auth.bootstrap', ADMIN)) as { enrolment: { secret: string } };
   // The previous step's code (inside the drift window): the current one stays unused for the sign-in.
   await post('auth.confirmEnrolment', { code: totp(enrolment.secret, Date.now() - 30_000) });

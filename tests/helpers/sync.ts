@@ -10,7 +10,7 @@ import { fromBase32, totpCode } from '../../common/auth/totp';
 import { sealedSessionStore } from '../../main/core/sync';
 import { KeyFileSecretStore } from '../../main/infra/secrets';
 import { ConfSettingsStore } from '../../main/infra/settings';
-import { openProfile, type Profile } from '../../main/profile';
+import { openProfile, type Profile, type ProfileOptions } from '../../main/profile';
 import { CORPUS_DIR } from '../fixtures/images';
 import { resourcesDir, tempDir } from './profile';
 import { NIPS } from './server-documents';
@@ -40,6 +40,7 @@ export interface SyncWorld {
   totpSecret: string;
   /** A server admin's token (reads documents, revokes devices). */
   adminToken: string;
+  admin: { userId: number; deviceId: string; token: string };
   /** Set the server's and the workstation's clocks (ms). */
   clocks: { server: number; workstation: number };
   /** Replace to intercept the workstation's requests (null: straight through). */
@@ -57,23 +58,36 @@ export interface SyncWorld {
   close(): Promise<void>;
 }
 
-export async function syncWorld(kind: TestDbKind, options: { chunkBytes?: number; maxAttempts?: number } = {}): Promise<SyncWorld> {
-  const clocks = { server: T0, workstation: T0 };
-  const server = await startTestServer(kind, { now: () => clocks.server });
+/** Down-sync tests (issue 5): a second workstation of another clerk, against the first one's server (closed with the first). */
+export interface SecondWorkstation {
+  sameServerAs: SyncWorld;
+  clerkNip: string;
+}
+
+export async function syncWorld(
+  kind: TestDbKind,
+  // scheduleSync: sync run control (issue 5), the scheduler's timers and time zone.
+  options: { chunkBytes?: number; maxAttempts?: number; second?: SecondWorkstation; scheduleSync?: ProfileOptions['scheduleSync'] } = {},
+): Promise<SyncWorld> {
+  const first = options.second?.sameServerAs;
+  const clerkNip = options.second?.clerkNip ?? CLERK_NIP;
+  const clocks = first?.clocks ?? { server: T0, workstation: T0 };
+  const server = first?.server ?? (await startTestServer(kind, { now: () => clocks.server }));
   const work = tempDir('lemari-sync-');
   let profile: Profile | undefined;
   try {
-    await server.instansi('A1', 'BKD Kota Contoh');
-    const admin = await server.user({ instansiId: 'A1', nip: NIPS[2], role: 'admin' });
-    const imported = await server.call('POST', '/v1/reference/employees', {
-      token: admin.token,
-      body: { employees: KNOWN.map((nip, i) => ({ nip, kind: 'pns', nama: `Pegawai ${i + 1}` })) },
-    });
-    if (imported.status !== 200) throw new Error(`employee import: ${imported.status} ${JSON.stringify(imported.body)}`);
+    const admin = first?.admin ?? (await server.instansi('A1', 'BKD Kota Contoh'), await server.user({ instansiId: 'A1', nip: NIPS[2], role: 'admin' }));
+    if (!first) {
+      const imported = await server.call('POST', '/v1/reference/employees', {
+        token: admin.token,
+        body: { employees: KNOWN.map((nip, i) => ({ nip, kind: 'pns', nama: `Pegawai ${i + 1}` })) },
+      });
+      if (imported.status !== 200) throw new Error(`employee import: ${imported.status} ${JSON.stringify(imported.body)}`);
+    }
 
     // The clerk logs in to the server once (what online activation does) ...
-    const account = await server.account({ instansiId: 'A1', nip: CLERK_NIP, role: 'clerk' });
-    const step = await server.call('POST', '/v1/auth/login', { body: { nip: CLERK_NIP, password: account.password, deviceName: 'PC Arsip 1' } });
+    const account = await server.account({ instansiId: 'A1', nip: clerkNip, role: 'clerk' });
+    const step = await server.call('POST', '/v1/auth/login', { body: { nip: clerkNip, password: account.password, deviceName: 'PC Arsip 1' } });
     const login = await server.call('POST', '/v1/auth/login/totp', { body: { stepToken: step.body.stepToken, code: account.code() } });
     if (login.status !== 200) throw new Error(`server login: ${login.status} ${JSON.stringify(login.body)}`);
 
@@ -96,6 +110,7 @@ export async function syncWorld(kind: TestDbKind, options: { chunkBytes?: number
       logger: { error: () => {}, info: () => {} },
       clock: { now: () => new Date(clocks.workstation) },
       fetch: hooked,
+      scheduleSync: options.scheduleSync,
       sync: {
         chunkBytes: options.chunkBytes ?? 64 * 1024,
         maxAttempts: options.maxAttempts ?? 4,
@@ -112,7 +127,7 @@ export async function syncWorld(kind: TestDbKind, options: { chunkBytes?: number
       if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
       return result.value as never;
     };
-    const boot = (await call('auth.bootstrap', { nip: CLERK_NIP, nama: 'Sari Arsip', password: account.password })) as { user: { id: number }; enrolment: { secret: string } };
+    const boot = (await call('auth.bootstrap', { nip: clerkNip, nama: 'Sari Arsip', password: account.password })) as { user: { id: number }; enrolment: { secret: string } };
     await call('auth.confirmEnrolment', { code: totpCode(fromBase32(boot.enrolment.secret), new Date(clocks.workstation)) });
     sealedSessionStore(opened.db, new KeyFileSecretStore(dataDir)).write(boot.user.id, {
       serverUrl: server.url,
@@ -131,6 +146,7 @@ export async function syncWorld(kind: TestDbKind, options: { chunkBytes?: number
       password: account.password,
       totpSecret: boot.enrolment.secret,
       adminToken: admin.token,
+      admin,
       clocks,
       hook,
       waits,
@@ -162,13 +178,13 @@ export async function syncWorld(kind: TestDbKind, options: { chunkBytes?: number
       },
       async close() {
         await opened.close();
-        await server.close();
+        if (!first) await server.close();
         work.cleanup();
       },
     };
   } catch (error) {
     await profile?.close();
-    await server.close();
+    if (!first) await server.close();
     work.cleanup();
     throw error;
   }

@@ -1,15 +1,9 @@
 // The Aktivitas export: the filtered audit log as CSV (UTF-8 with BOM so Excel reads it).
+import { csvCell } from '../../infra/reports/csv';
 import type { AuditFilter, AuditLog } from './index';
 
 const HEADER = ['id', 'waktu', 'pengguna', 'aksi', 'dokumen', 'nip', 'rincian'];
 const PAGE = 5000;
-
-/** Quotes a cell; a leading = + - @ is defused so a spreadsheet never runs it as a formula. */
-export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 export function auditCsv(audit: AuditLog, filter: Omit<AuditFilter, 'limit' | 'offset'>, now: Date): { fileName: string; csv: string; rows: number } {
   const lines = [HEADER.join(',')];

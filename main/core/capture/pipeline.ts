@@ -16,6 +16,7 @@ import { ImageProblem, imagesToPdf } from '../../infra/images';
 import { inspectPdf, PdfProblem, type ProblemReason } from '../../infra/pdf';
 import { expandInputs, readRegularFile, type FileFailure, type PendingFile } from './files';
 import { hasPdfExtension, sniffKind, type SourceKind } from './sniff';
+import { labelFromSheet, splitStack } from '../separators';
 import type { Thumbnails } from './thumbnails';
 import type { CaptureDeps, ImportFile, ImportOptions } from './types';
 
@@ -42,6 +43,7 @@ interface DocumentRow {
   typeCode: string | null;
   guessNip: string | null;
   guessType: string | null;
+  state: 'draft' | 'ready';
   at: string;
   actor: string;
 }
@@ -60,12 +62,14 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     `INSERT INTO documents (sha256, source_sha256, original_name, size, source_size, page_count, source_kind,
        nip, type_code, guess_nip, guess_type, state, created_at, updated_at)
      VALUES (@sha256, @sourceSha256, @originalName, @size, @sourceSize, @pageCount, @sourceKind,
-       @nip, @typeCode, @guessNip, @guessType, 'draft', @at, @at)`,
+       @nip, @typeCode, @guessNip, @guessType, @state, @at, @at)`,
   );
   const commit = (row: DocumentRow): number =>
     writeTransaction(db, () => {
       const id = Number(insertDocument.run(row).lastInsertRowid);
       deps.audit.append({ actor: row.actor, action: 'document.imported', documentId: id, nip: row.nip, detail: { name: row.originalName, sha256: row.sha256 } });
+      // Labelled complete by its separator sheet: recorded as a labelling, as review reads it.
+      if (row.state === 'ready') deps.audit.append({ actor: row.actor, action: 'document.labelled', documentId: id, nip: row.nip, detail: { typeCode: row.typeCode, by: 'separator' } });
       return id;
     });
 
@@ -151,6 +155,15 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     sourceSize: number;
     sourceKind: SourceKind;
     prepared: Prepared;
+    /** Separator sheets (main/core/separators): the documents the stack was split into, bytes stored. */
+    parts: StagedPart[] | null;
+  }
+
+  interface StagedPart {
+    sha256: string;
+    pdf: Uint8Array;
+    pageCount: number;
+    sheet: Parameters<typeof labelFromSheet>[0] | null;
   }
 
   /**
@@ -175,15 +188,23 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     if (known) return duplicateOf(name, known);
 
     let prepared: Prepared;
+    let split;
     try {
       prepared = await prepare(kind, bytes);
+      split = await splitStack(prepared.pdf, prepared.pageCount);
     } catch (error) {
       return { kind: 'failed', entry: problemFailure(name, error, kind) };
     }
     const sha256 = kind === 'pdf' ? sourceSha256 : sha256Hex(prepared.pdf);
+    const staged = { kind: 'staged', name, baseName: file.baseName, sourceSha256, sha256, sourceSize: bytes.byteLength, sourceKind: kind, prepared } as const;
+    if (split) {
+      const parts = split.map((part) => ({ sha256: sha256Hex(part.pdf), pdf: part.pdf, pageCount: part.pages.length, sheet: part.label }));
+      for (const part of parts) await blobs.put(part.pdf);
+      return { ...staged, parts };
+    }
     // Bytes first, durable on disk; the row that points at them is committed later, in order.
     await blobs.put(prepared.pdf);
-    return { kind: 'staged', name, baseName: file.baseName, sourceSha256, sha256, sourceSize: bytes.byteLength, sourceKind: kind, prepared };
+    return { ...staged, parts: null };
   }
 
   /** The quick half, one file at a time in the order given: the duplicate check and the row. */
@@ -207,6 +228,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
         typeCode: label.typeCode,
         guessNip: guess.nip,
         guessType: guess.typeCode,
+        state: 'draft',
         at: clock.now().toISOString(),
         actor,
       });
@@ -217,6 +239,41 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
       throw error;
     }
     return { kind: 'imported', entry: { name, documentId, pageCount: prepared.pageCount, guess } };
+  }
+
+  /**
+   * A split stack: one document per part, each labelled by its sheet, all committed in one
+   * transaction so a stack is never half imported. Parts already held are reported as
+   * duplicates (a stack scanned twice splits into the same bytes).
+   */
+  function commitParts(staged: Staged, parts: StagedPart[], label: { nip: string | null; typeCode: string | null }, actor: string): Outcome[] {
+    const at = clock.now().toISOString();
+    return writeTransaction(db, () =>
+      parts.map((part, index): Outcome => {
+        const name = `${staged.name} [${index + 1}/${parts.length}]`;
+        const same = findExisting.get(part.sha256, part.sha256);
+        if (same) return duplicateOf(name, same);
+        // Pages in front of the first sheet keep the batch's label, as an unsplit file would.
+        const own = part.sheet ? labelFromSheet(part.sheet, deps.reference(), todayOf(clock.now())) : { ...label, state: 'draft' as const };
+        const base = `${staged.baseName} [${index + 1}/${parts.length}]`;
+        const size = part.pdf.byteLength;
+        const documentId = commit({
+          sha256: part.sha256,
+          sourceSha256: part.sha256,
+          originalName: base,
+          size,
+          sourceSize: size,
+          pageCount: part.pageCount,
+          sourceKind: staged.sourceKind,
+          ...own,
+          guessNip: part.sheet?.nip ?? null,
+          guessType: part.sheet?.typeCode ?? null,
+          at,
+          actor,
+        });
+        return { kind: 'imported', entry: { name, documentId, pageCount: part.pageCount, guess: { nip: part.sheet?.nip ?? null, typeCode: part.sheet?.typeCode ?? null } } };
+      }),
+    );
   }
 
   return async function importFiles(files: readonly ImportFile[], options: ImportOptions): Promise<ImportReport> {
@@ -252,10 +309,13 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
         if (options.signal?.aborted) break;
         const staged = await inFlight.shift()!;
         stageNext();
-        const outcome = staged.kind === 'staged' ? commitStaged(staged, label, options.actor.id) : staged;
-        if (outcome.kind === 'imported') report.imported.push(outcome.entry);
-        else if (outcome.kind === 'duplicate') report.duplicates.push(outcome.entry);
-        else report.failed.push(outcome.entry);
+        const outcomes =
+          staged.kind !== 'staged' ? [staged] : staged.parts ? commitParts(staged, staged.parts, label, options.actor.id) : [commitStaged(staged, label, options.actor.id)];
+        for (const outcome of outcomes) {
+          if (outcome.kind === 'imported') report.imported.push(outcome.entry);
+          else if (outcome.kind === 'duplicate') report.duplicates.push(outcome.entry);
+          else report.failed.push(outcome.entry);
+        }
         done++;
         bytesDone += file.size;
         progress(pending[index + 1]?.name ?? null);

@@ -12,6 +12,7 @@ import type { BlobStore } from '../../infra/blobs';
 import type { Db } from '../../infra/db';
 import { Where } from '../../infra/db/where';
 import { nipProblemMessage } from '../employees';
+import { requeueEdited } from '../sync/conflicts';
 import type { Actor, Clock, Translate } from '../ports';
 import { DOCUMENT_SUMMARY_COLUMNS, documentSummaryFrom, type DocumentRow } from './rows';
 
@@ -109,6 +110,8 @@ export function createDocuments(deps: DocumentsDeps) {
           `UPDATE documents SET nip = ?, type_code = ?, nomor = ?, tanggal = ?, fields = ?, notes = ?, state = 'ready', updated_at = ? WHERE id = ?`,
         ).run(nip, type.code, fields.nomor ?? null, fields.tanggal ?? null, JSON.stringify(fields), input.notes.trim(), deps.clock.now().toISOString(), input.id);
         record(actor, 'document.labelled', input.id, nip, { typeCode: type.code });
+        // Edit after sync (issue 5, sync/conflicts.ts): a document the server holds is queued again in this transaction.
+        requeueEdited(db, deps.audit, input.id, actor, deps.clock.now().toISOString());
       });
       return detail(input.id);
     },

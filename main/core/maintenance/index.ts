@@ -38,7 +38,10 @@ export function createMaintenance({ db, blobs, translate, audit }: MaintenanceDe
         problems.push({ kind: 'audit_chain', documentId: null, message: translate('verify.audit_chain', { id: chain.firstBreak.id, reason: translate(`verify.audit_${chain.firstBreak.reason}`) }) });
       }
 
-      const documents = db.prepare('SELECT id, sha256 FROM documents ORDER BY id').all() as { id: number; sha256: string }[];
+      // A destroyed (musnah) document keeps its metadata on purpose while its bytes are gone.
+      const documents = db
+        .prepare("SELECT id, sha256 FROM documents WHERE id NOT IN (SELECT document_id FROM document_disposals WHERE disposition = 'musnah') ORDER BY id")
+        .all() as { id: number; sha256: string }[];
       const referenced = new Set<string>();
       for (const { id, sha256 } of documents) {
         referenced.add(sha256);

@@ -8,8 +8,11 @@
 // server's reason and the run moves on; a document that keeps failing is left queued with
 // its last error so the others still go. A revoked server session stops the run and keeps
 // the queue. Every step is written down before the next, so a crash resumes where it was.
+// Up to `syncConcurrency` documents go at once, their bytes paced by one shared bandwidth
+// cap; a run can be paused (queue and offsets kept), resumed, or cancelled (what was not
+// committed goes back to ready); every run's report is stored (reports.ts).
 
-import { SYNC_STATES, type DocumentState, type SyncReport, type SyncStatus } from '../../../common/contract';
+import { SYNC_STATES, type DocumentState, type Settings, type SyncReport, type SyncStatus, type SyncTrigger } from '../../../common/contract';
 import { AppError } from '../../../common/errors';
 import type { BlobStore } from '../../infra/blobs';
 import type { Db } from '../../infra/db';
@@ -17,7 +20,11 @@ import { DmsCallError, type DmsClient } from '../../infra/dms';
 import { uploadIdOf, type TusUploads } from '../../infra/dms/tus';
 import { writeTransaction, type AuditLog } from '../audit';
 import type { Actor, Clock, EventSink, Translate } from '../ports';
+import { createRunLog } from './reports';
 import { ServerTokens, type ServerSessionStore } from './session';
+import { chunkFor, kbpsToBytes, SpeedMeter, Throttle } from './throttle';
+// Hook (issue 5): down-sync, edits after sync and audit upload live in downsync.ts, conflicts.ts, audit-upload.ts.
+import { installRunHooks } from './downsync';
 
 export type SyncState = (typeof SYNC_STATES)[number];
 
@@ -32,13 +39,54 @@ export interface SyncServer {
 export interface SyncOptions {
   /** Bytes per PATCH: what a dropped connection costs at most to send again. */
   chunkBytes: number;
-  /** Tries per document in one run before it is left for the next run. */
+  /** Tries per document in one run before it is left for the next run; when set (tests) it wins over the setting. */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = { chunkBytes: 4 * 1024 * 1024, maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
+
+/** The admin's sync settings a run reads when it starts. */
+export type SyncSettings = Pick<Settings, 'syncConcurrency' | 'syncBandwidthKbps' | 'syncMaxAttempts'>;
+
+/** What a run hands its hooks: enough to talk to the server with the run's session. */
+export interface RunContext {
+  runId: string;
+  userId: number;
+  actor: Actor;
+  trigger: SyncTrigger;
+  server: SyncServer;
+  /** A valid access token (one refresh serves every caller). */
+  token(): Promise<string>;
+  /** Hook (issue 5): the server refused the token; the next token() refreshes. */
+  forget(): void;
+  signal: AbortSignal;
+}
+
+/**
+ * Steps other features add to every run (down-sync, audit upload): `beforeSend` runs after
+ * the session is checked and before the first upload; `afterRun` after the last document
+ * unless the run was stopped. A hook that throws fails the run like any other fault.
+ */
+export interface RunHooks {
+  beforeSend: ((run: RunContext) => Promise<void>)[];
+  afterRun: ((run: RunContext, report: SyncReport) => Promise<void>)[];
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  trigger?: SyncTrigger;
+}
+
+type StopReason = 'pause' | 'cancel';
+interface RunControl {
+  abort: AbortController;
+  reason: StopReason | null;
+  /** Settles when the run has ended (never rejects). */
+  done: Promise<unknown>;
+}
+type ProgressPhase = 'running' | 'paused' | 'cancelled' | 'done';
 
 export interface SyncDeps {
   db: Db;
@@ -56,7 +104,11 @@ export interface SyncDeps {
   random: () => number;
   /** Waits (a fake in tests); rejects when the signal aborts. */
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The admin's settings, read when each run starts (defaults when absent). */
+  settings?: () => SyncSettings;
   options?: Partial<SyncOptions>;
+  /** Verification (issue 7): while true only documents a verifier approved are queued. */
+  requireApproval?: () => boolean;
 }
 
 interface Item {
@@ -125,9 +177,24 @@ function verdictOf(error: unknown, phase: Phase): Verdict {
 
 export function createSync(deps: SyncDeps) {
   const { db, translate } = deps;
-  const options = { ...DEFAULT_SYNC_OPTIONS, ...deps.options };
   const tokens = new Map<number, ServerTokens>();
-  let running = false;
+  const runLog = createRunLog(db);
+  const hooks: RunHooks = { beforeSend: [], afterRun: [] };
+  // Hook (issue 5, downsync.ts): pull before sending, audit after; `edits` sends a document the server holds as an update.
+  const edits = installRunHooks(hooks, deps);
+  /** The run going now, and how to stop it. */
+  let current: RunControl | null = null;
+  /** Paused by the clerk: nothing starts on its own until a run is started by hand. */
+  let paused = false;
+
+  /** Settings as they are now; options given in code (tests) win. */
+  function tuning() {
+    const set = deps.settings?.();
+    const given = Object.fromEntries(Object.entries(deps.options ?? {}).filter(([, value]) => value !== undefined)) as Partial<SyncOptions>;
+    const merged = { ...DEFAULT_SYNC_OPTIONS, ...(set ? { maxAttempts: set.syncMaxAttempts } : {}), ...given };
+    const bytesPerSecond = set?.syncBandwidthKbps ? kbpsToBytes(set.syncBandwidthKbps) : null;
+    return { ...merged, chunkBytes: chunkFor(merged.chunkBytes, bytesPerSecond), bytesPerSecond, concurrency: set?.syncConcurrency ?? 1 };
+  }
   const nowIso = () => deps.clock.now().toISOString();
 
   const selectItems = db.prepare(`
@@ -165,7 +232,7 @@ export function createSync(deps: SyncDeps) {
        VALUES (@id, 'queued', @version, @key, @sha256, @size, @url, @offset, @now, @now)
        ON CONFLICT (document_id) DO UPDATE SET state = 'queued', version = excluded.version, idempotency_key = excluded.idempotency_key,
          sha256 = excluded.sha256, size = excluded.size, upload_url = excluded.upload_url, upload_offset = excluded.upload_offset,
-         server_id = NULL, server_version = NULL, error_code = NULL, error_message = NULL, attempts = 0, queued_at = excluded.queued_at, updated_at = excluded.updated_at`,
+         server_id = NULL, server_version = NULL, commit_sent_at = NULL, error_code = NULL, error_message = NULL, attempts = 0, queued_at = excluded.queued_at, updated_at = excluded.updated_at`,
     ).run({
       id: documentId,
       version: (existing?.version ?? 0) + 1,
@@ -181,10 +248,20 @@ export function createSync(deps: SyncDeps) {
   }
 
   /** Ends a document's trip: verified, rejected or conflict; its outbox row goes in the same transaction. */
-  function finish(item: Item, state: 'verified' | 'rejected' | 'conflict', set: Record<string, unknown>, actor: Actor, detail: Record<string, unknown>): void {
+  function finish(
+    item: Item,
+    state: 'verified' | 'rejected' | 'conflict',
+    set: Record<string, unknown>,
+    actor: Actor,
+    detail: Record<string, unknown>,
+    runId: string,
+    bytesSent: () => number,
+  ): void {
     writeTransaction(db, () => {
       update(item.document_id, { state, ...set });
       db.prepare('DELETE FROM sync_outbox WHERE id = ?').run(item.outbox_id);
+      const [code, reason] = [(set.error_code as string | null | undefined) ?? null, (set.error_message as string | null | undefined) ?? null];
+      runLog.item(runId, { documentId: item.document_id, name: item.original_name, nip: item.nip, outcome: state, code, reason, size: item.size, at: nowIso() }, bytesSent());
       deps.audit.append({ actor: actor.id, action: state === 'verified' ? 'document.synced' : `document.sync_${state}`, documentId: item.document_id, nip: item.nip, detail });
     });
   }
@@ -208,8 +285,25 @@ export function createSync(deps: SyncDeps) {
   }
 
   const unsent = "s.state IN ('rejected', 'conflict') OR (s.error_code IS NOT NULL AND s.state NOT IN ('verified'))";
+  /** Verification (issue 7): with approval required, a document `d` may go only once a verifier approved it (main/core/review). */
+  const approvedOnly = () => (deps.requireApproval?.() ? "AND EXISTS (SELECT 1 FROM document_review r WHERE r.document_id = d.id AND r.state = 'approved')" : '');
 
-  async function run(userId: number, actor: Actor, signal?: AbortSignal): Promise<SyncReport> {
+  /** The run's documents still in the outbox go in its report as waiting, with their last error. */
+  function recordWaiting(runId: string, items: Item[]): void {
+    const ids = new Set(items.map((item) => item.document_id));
+    const rows = selectItems.all() as Item[];
+    const errors = db.prepare('SELECT error_code, error_message FROM document_sync WHERE document_id = ?');
+    const at = nowIso();
+    db.transaction(() => {
+      for (const row of rows) {
+        if (!ids.has(row.document_id)) continue;
+        const error = errors.get(row.document_id) as { error_code: string | null; error_message: string | null };
+        runLog.item(runId, { documentId: row.document_id, name: row.original_name, nip: row.nip, outcome: 'waiting', code: error.error_code, reason: error.error_message, size: row.size, at });
+      }
+    })();
+  }
+
+  async function run(userId: number, actor: Actor, trigger: SyncTrigger, stopSignal: AbortSignal, stopReason: () => StopReason | null): Promise<SyncReport> {
     const stored = deps.sessions.read(userId);
     if (!stored) throw new AppError('unauthenticated', translate('sync.no_server_session'));
     const session = tokens.get(userId) ?? new ServerTokens(userId, deps.sessions, deps.clock);
@@ -218,23 +312,59 @@ export function createSync(deps: SyncDeps) {
     if (!reached) throw new AppError('invalid_input', translate('activation.server_missing'));
     const server: SyncServer = reached;
     const refreshCall = (refreshToken: string, s?: AbortSignal) => server.call('auth.refresh', { body: { refreshToken } }, { signal: s });
+    const tuned = tuning();
+    // A revoked session or a fault in one worker stops the others too, without calling it a pause.
+    const halt = new AbortController();
+    const signal = AbortSignal.any([stopSignal, halt.signal]);
+    // Several uploads may find the token stale at once: one refresh serves them all (the server spends each refresh token once).
+    let refreshing: Promise<string> | null = null;
+    const validToken = (): Promise<string> => {
+      refreshing ??= session.valid(refreshCall, signal).finally(() => (refreshing = null));
+      return refreshing;
+    };
 
     const items = selectItems.all() as Item[];
     const runId = deps.uuid();
-    const progress = { runId, done: 0, total: items.length, bytesDone: 0, bytesTotal: items.reduce((sum, item) => sum + item.size, 0), current: null as string | null };
-    const emit = () => deps.events.emit('sync.onDidProgress', { ...progress });
-    const report: SyncReport = { runId, total: items.length, verified: 0, bytesSent: 0, problems: [], remaining: 0, cancelled: false, stopped: null };
+    const bytesTotal = items.reduce((sum, item) => sum + item.size, 0);
+    const report: SyncReport = { runId, total: items.length, verified: 0, bytesSent: 0, problems: [], remaining: 0, cancelled: false, stopped: null, phase: 'done', trigger };
+    const context: RunContext = { runId, userId, actor, trigger, server, token: validToken, forget: () => session.forget(), signal };
     const changed: number[] = [];
-    emit();
+    runLog.begin({ runId, userId, actor: actor.id, trigger, at: nowIso(), total: items.length, bytesTotal });
+
+    // Progress: whole documents settled, plus how far each one in flight got.
+    const throttle = new Throttle(deps.clock, deps.sleep, tuned.bytesPerSecond, tuned.chunkBytes);
+    const meter = new SpeedMeter(deps.clock);
+    const inFlight = new Map<number, number>();
+    let settledBytes = 0;
+    let done = 0;
+    const emit = (current: string | null, phase: ProgressPhase = 'running') => {
+      let bytesDone = settledBytes;
+      for (const bytes of inFlight.values()) bytesDone += bytes;
+      meter.sample(bytesDone);
+      const etaSeconds = phase === 'done' ? 0 : phase === 'running' ? meter.eta(bytesTotal - bytesDone) : null;
+      deps.events.emit('sync.onDidProgress', { runId, done, total: items.length, bytesDone, bytesTotal, current, speedBps: meter.speed(), etaSeconds, phase });
+    };
+    emit(null);
 
     /** One document from wherever it stands to verified; throws what went wrong. */
-    async function advance(item: Item, startBytes: number): Promise<void> {
+    async function advance(item: Item): Promise<void> {
       let phase: Phase = 'upload';
       try {
-        if (item.state === 'queued' || item.state === 'uploading') {
-          await upload(item, startBytes);
+        // Hook (issue 5, conflicts.ts): a document the server already holds goes as documents.update over the version last seen.
+        const edit = item.state === 'queued' || item.state === 'uploading' ? edits.prepare(item) : null;
+        if (edit) {
+          if (edit.needsUpload) await upload(item);
           phase = 'commit';
-          await session.valid(refreshCall, signal);
+          await validToken();
+          const sent = await edits.send((name, input) => server.call(name, input, { signal }), item, edit);
+          update(item.document_id, { state: 'committed', server_id: sent.id, server_version: sent.version });
+          Object.assign(item, { state: 'committed', server_id: sent.id });
+        } else if (item.state === 'queued' || item.state === 'uploading') {
+          await upload(item);
+          phase = 'commit';
+          await validToken();
+          // From here the key may name a server document, whatever the answer: a cancel must not drop it.
+          update(item.document_id, { commit_sent_at: nowIso() });
           const fields = JSON.parse(item.fields) as Record<string, string>;
           const committed = await server.call(
             'documents.commit',
@@ -245,21 +375,21 @@ export function createSync(deps: SyncDeps) {
           Object.assign(item, { state: 'committed', server_id: committed.document.id });
         }
         phase = 'verify';
-        await session.valid(refreshCall, signal);
+        await validToken();
         const { document } = await server.call('documents.get', { params: { id: item.server_id! } }, { signal });
         if (document.sha256 !== item.sha256) {
           throw new DmsCallError('checksum_mismatch', translate('sync.hash_mismatch', { local: item.sha256, server: document.sha256 }), 422);
         }
-        finish(item, 'verified', { server_version: document.version, error_code: null, error_message: null }, actor, { serverId: document.id, version: document.version });
+        finish(item, 'verified', { server_version: document.version, error_code: null, error_message: null }, actor, { serverId: document.id, version: document.version }, runId, () => report.bytesSent);
       } catch (error) {
         throw new StepFailure(error, phase);
       }
     }
 
-    /** Sends the bytes the server does not have yet, from the offset it reports. */
-    async function upload(item: Item, startBytes: number): Promise<void> {
+    /** Sends the bytes the server does not have yet, from the offset it reports, paced by the shared cap. */
+    async function upload(item: Item): Promise<void> {
       for (let fresh = 0; ; fresh++) {
-        const token = await session.valid(refreshCall, signal);
+        const token = await validToken();
         if (item.state === 'queued') {
           update(item.document_id, { state: 'uploading' });
           item.state = 'uploading';
@@ -279,15 +409,17 @@ export function createSync(deps: SyncDeps) {
         }
         // HEAD is tus's word on where to resume; the status answer may predate a PATCH still landing.
         let offset = await server.tus.offset(item.upload_url!, session.current() ?? token, signal);
+        inFlight.set(item.document_id, offset);
         do {
-          const end = Math.min(item.size, offset + options.chunkBytes);
+          const end = Math.min(item.size, offset + tuned.chunkBytes);
           const bytes = end > offset ? await readRange(item.sha256, offset, end) : new Uint8Array(0);
+          await throttle.take(bytes.length, signal);
           const next = await server.tus.patch(item.upload_url!, offset, bytes, session.current() ?? token, signal);
-          progress.bytesDone = startBytes + next;
           report.bytesSent += Math.max(0, next - offset);
           offset = next;
           update(item.document_id, { upload_offset: offset });
-          emit();
+          inFlight.set(item.document_id, offset);
+          emit(item.original_name);
         } while (offset < item.size);
         // The last PATCH answered after the server checked the hash; ask once more to be sure.
         const after = await server.call('uploads.get', { params: { id: uploadIdOf(item.upload_url!) } }, { signal });
@@ -305,16 +437,15 @@ export function createSync(deps: SyncDeps) {
 
     /** One document, with retries; answers how it ended. */
     async function send(item: Item): Promise<void> {
-      const startBytes = progress.bytesDone;
       let attempts = 0;
       let refreshes = 0;
       for (;;) {
         try {
-          await advance(item, startBytes);
+          await advance(item);
           report.verified++;
           return;
         } catch (failure) {
-          if (signal?.aborted) throw failure;
+          if (signal.aborted) throw failure;
           const { error, phase } = failure as StepFailure;
           const verdict = verdictOf(error, phase);
           if (verdict.kind === 'stop') throw new StopRun(verdict.code);
@@ -327,52 +458,75 @@ export function createSync(deps: SyncDeps) {
           refreshes = 0;
           if (verdict.kind === 'reject' || verdict.kind === 'conflict') {
             const state = verdict.kind === 'reject' ? 'rejected' : 'conflict';
-            finish(item, state, { error_code: verdict.code, error_message: verdict.message }, actor, { code: verdict.code, message: verdict.message });
+            finish(item, state, { error_code: verdict.code, error_message: verdict.message }, actor, { code: verdict.code, message: verdict.message }, runId, () => report.bytesSent);
             return;
           }
           attempts++;
           const reset = verdict.kind === 'reupload' ? { upload_url: null, upload_offset: 0 } : {};
           update(item.document_id, { ...reset, attempts: item.attempts + attempts, error_code: verdict.code, error_message: verdict.message });
           Object.assign(item, reset);
-          progress.bytesDone = startBytes;
-          if (attempts >= options.maxAttempts) return; // left queued with its error; the next run tries again
-          const backoff = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempts - 1));
+          inFlight.set(item.document_id, 0);
+          if (attempts >= tuned.maxAttempts) return; // left queued with its error; the next run tries again
+          const backoff = Math.min(tuned.maxDelayMs, tuned.baseDelayMs * 2 ** (attempts - 1));
           await deps.sleep(Math.max(verdict.kind === 'retry' ? (verdict.waitMs ?? 0) : 0, backoff / 2 + (deps.random() * backoff) / 2), signal);
         }
       }
     }
 
-    try {
-      for (const listed of items) {
-        if (signal?.aborted) break;
+    /** Takes documents off the shared list until it is empty or the run stops. */
+    let next = 0;
+    async function worker(): Promise<void> {
+      while (!signal.aborted && next < items.length) {
+        const listed = items[next++];
         // Read again: an earlier item's retries may have taken long, and the row is the truth.
         const item = (selectItem.get(listed.document_id) as Item | undefined) ?? null;
         if (item) {
-          progress.current = item.original_name;
-          emit();
-          const before = progress.bytesDone;
-          await send(item);
+          inFlight.set(item.document_id, 0);
+          emit(item.original_name);
+          try {
+            await send(item);
+          } finally {
+            inFlight.delete(item.document_id);
+          }
           changed.push(item.document_id);
-          progress.bytesDone = before + item.size;
         }
-        progress.done++;
-        emit();
+        settledBytes += listed.size;
+        done++;
+        emit(null);
       }
+    }
+
+    let fault: unknown = null;
+    try {
+      for (const hook of hooks.beforeSend) await hook(context);
+      const workers = Math.max(1, Math.min(tuned.concurrency, items.length));
+      await Promise.all(
+        Array.from({ length: workers }, () =>
+          worker().catch((error: unknown) => {
+            if (error instanceof StopRun) report.stopped = error.code;
+            else if (!stopSignal.aborted) fault ??= error;
+            halt.abort();
+          }),
+        ),
+      );
+      if (fault) throw fault;
+      if (!signal.aborted) for (const hook of hooks.afterRun) await hook(context, report);
     } catch (error) {
-      if (error instanceof StopRun) report.stopped = error.code;
-      else if (!signal?.aborted) throw error;
+      if (!signal.aborted || fault) throw error;
     } finally {
       if (changed.length > 0) deps.events.emit('documents.onDidChange', { ids: changed });
     }
-    report.cancelled = signal?.aborted === true;
-    progress.current = null;
-    emit();
+    report.cancelled = stopSignal.aborted;
+    report.phase = stopReason() === 'cancel' ? 'cancelled' : report.cancelled ? 'paused' : 'done';
+    recordWaiting(runId, items);
+    runLog.end(runId, { at: nowIso(), phase: report.phase, stopped: report.stopped, bytesSent: report.bytesSent });
+    emit(null, report.phase);
     report.remaining = (db.prepare('SELECT count(*) AS n FROM sync_outbox').get() as { n: number }).n;
     report.problems = problems(unsent);
     deps.audit.append({
       actor: actor.id,
       action: 'sync.run',
-      detail: { runId, verified: report.verified, problems: report.problems.length, remaining: report.remaining, cancelled: report.cancelled, stopped: report.stopped },
+      detail: { runId, trigger, verified: report.verified, problems: report.problems.length, remaining: report.remaining, phase: report.phase, stopped: report.stopped },
     });
     return report;
   }
@@ -381,10 +535,11 @@ export function createSync(deps: SyncDeps) {
     /** Puts every ready document that is not on its way yet (or was refused) in the outbox. */
     queue(actor: Actor): { queued: number } {
       return writeTransaction(db, () => {
+        const approved = approvedOnly();
         const rows = db
           .prepare(
             `SELECT d.id, d.nip FROM documents d LEFT JOIN document_sync s ON s.document_id = d.id
-             WHERE d.state = 'ready' AND (s.document_id IS NULL OR s.state = 'rejected') ORDER BY d.id`,
+             WHERE d.state = 'ready' AND (s.document_id IS NULL OR s.state = 'rejected') ${approved} ORDER BY d.id`,
           )
           .all() as { id: number; nip: string | null }[];
         for (const row of rows) enqueue(row.id, actor, row.nip);
@@ -396,14 +551,18 @@ export function createSync(deps: SyncDeps) {
     retry(actor: Actor, ids?: number[]): { requeued: number } {
       return writeTransaction(db, () => {
         const rows = db
-          .prepare(`SELECT s.document_id, s.state, d.nip, d.state AS label_state FROM document_sync s JOIN documents d ON d.id = s.document_id WHERE ${unsent}`)
-          .all() as { document_id: number; state: SyncState; nip: string | null; label_state: DocumentState }[];
+          .prepare(
+            `SELECT s.document_id, s.state, d.nip, d.state AS label_state, (1 ${approvedOnly()}) AS approved
+             FROM document_sync s JOIN documents d ON d.id = s.document_id WHERE ${unsent}`,
+          )
+          .all() as { document_id: number; state: SyncState; nip: string | null; label_state: DocumentState; approved: number }[];
         let requeued = 0;
         for (const row of rows) {
           if (ids && !ids.includes(row.document_id)) continue;
           if (row.state === 'conflict') continue; // resolved by the clerk choosing a side, not by sending again
           if (row.state === 'rejected') {
-            if (row.label_state !== 'ready') continue;
+            // Fixed and relabelled, it goes again only once a verifier approved the new label.
+            if (row.label_state !== 'ready' || row.approved !== 1) continue;
             enqueue(row.document_id, actor, row.nip);
           } else {
             update(row.document_id, { error_code: null, error_message: null, attempts: 0 });
@@ -417,21 +576,84 @@ export function createSync(deps: SyncDeps) {
     status(): SyncStatus {
       const counts = Object.fromEntries(SYNC_STATES.map((state) => [state, 0])) as Record<SyncState, number>;
       for (const row of db.prepare('SELECT state, count(*) AS n FROM document_sync GROUP BY state').all() as { state: SyncState; n: number }[]) counts[row.state] = row.n;
-      const ready = db.prepare("SELECT count(*) AS n FROM documents d LEFT JOIN document_sync s ON s.document_id = d.id WHERE d.state = 'ready' AND s.document_id IS NULL").get() as { n: number };
+      const ready = db.prepare(`SELECT count(*) AS n FROM documents d LEFT JOIN document_sync s ON s.document_id = d.id WHERE d.state = 'ready' AND s.document_id IS NULL ${approvedOnly()}`).get() as { n: number };
       const pending = db.prepare('SELECT count(*) AS n, coalesce(sum(s.size), 0) AS bytes FROM sync_outbox o JOIN document_sync s ON s.document_id = o.document_id').get() as { n: number; bytes: number };
-      return { counts, readyNotQueued: ready.n, pending: pending.n, pendingBytes: pending.bytes, running, problems: problems(unsent) };
+      return { counts, readyNotQueued: ready.n, pending: pending.n, pendingBytes: pending.bytes, running: current !== null, problems: problems(unsent) };
     },
 
     /** One run at a time per profile: a second caller is told so rather than racing the first over the same rows. */
-    async run(userId: number, actor: Actor, signal?: AbortSignal): Promise<SyncReport> {
-      if (running) throw new AppError('conflict', translate('sync.already_running'));
-      running = true;
+    async run(userId: number, actor: Actor, options: RunOptions | AbortSignal = {}): Promise<SyncReport> {
+      const { signal, trigger } = options instanceof AbortSignal ? { signal: options, trigger: undefined } : options;
+      if (current) throw new AppError('conflict', translate('sync.already_running'));
+      const abort = new AbortController();
+      const control: RunControl = { abort, reason: null, done: Promise.resolve() };
+      current = control;
+      paused = false;
       try {
-        return await run(userId, actor, signal);
+        const running = run(userId, actor, trigger ?? 'manual', signal ? AbortSignal.any([signal, abort.signal]) : abort.signal, () => control.reason);
+        control.done = running.catch(() => {});
+        return await running;
       } finally {
-        running = false;
+        current = null;
       }
     },
+
+    /** Stops the run at once; the queue and each upload's offset stay, so a resume goes on from there. */
+    async pause(): Promise<{ paused: boolean }> {
+      const run = current;
+      if (!run) return { paused: false };
+      run.reason ??= 'pause';
+      run.abort.abort();
+      await run.done;
+      paused = true;
+      return { paused: true };
+    },
+
+    /**
+     * Stops the run and takes every document that has not reached the server out of the outbox,
+     * back to ready and not queued. One whose commit may have been sent stays: its key may
+     * already name a server document, and the next run verifies it.
+     */
+    async cancel(actor: Actor): Promise<{ dequeued: number }> {
+      const run = current;
+      if (run) {
+        run.reason = 'cancel';
+        run.abort.abort();
+        await run.done;
+      }
+      paused = false;
+      return writeTransaction(db, () => {
+        const rows = db
+          .prepare(
+            `SELECT s.document_id FROM sync_outbox o JOIN document_sync s ON s.document_id = o.document_id
+             WHERE s.state IN ('queued', 'uploading') AND s.commit_sent_at IS NULL AND s.server_id IS NULL ORDER BY o.id`,
+          )
+          .all() as { document_id: number }[];
+        for (const { document_id } of rows) {
+          db.prepare('DELETE FROM sync_outbox WHERE document_id = ?').run(document_id);
+          db.prepare('DELETE FROM document_sync WHERE document_id = ?').run(document_id);
+        }
+        deps.audit.append({ actor: actor.id, action: 'sync.cancelled', detail: { dequeued: rows.length, ids: rows.map((row) => row.document_id) } });
+        return { dequeued: rows.length };
+      });
+    },
+
+    /** Paused by the clerk and not started again since. */
+    get paused(): boolean {
+      return paused;
+    },
+
+    /** Something waits to go: in the outbox, or ready and not queued yet. */
+    pending(): boolean {
+      const { n } = db
+        .prepare("SELECT (SELECT count(*) FROM sync_outbox) + (SELECT count(*) FROM documents d LEFT JOIN document_sync s ON s.document_id = d.id WHERE d.state = 'ready' AND s.document_id IS NULL) AS n")
+        .get() as { n: number };
+      return n > 0;
+    },
+
+    /** Steps other features add to every run (see RunHooks). */
+    hooks,
+    reports: runLog,
   };
 }
 

@@ -1,7 +1,8 @@
 // PDF reading for the import pipeline, on pdf.js in plain Node: count and open every page
 // (so a damaged, cut-off or locked file is refused at the door, not when a verifier opens
-// it months later) and render page-1 thumbnails. Files are untrusted: pdf.js runs with no
-// eval and no scripting, and its "worker" is the in-process fake worker Node gets.
+// it months later), render page-1 thumbnails and every page for separator detection. Files
+// are untrusted: pdf.js runs with no eval and no scripting, and its "worker" is the
+// in-process fake worker Node gets.
 
 import { createCanvas } from '@napi-rs/canvas';
 import { createRequire } from 'node:module';
@@ -118,8 +119,8 @@ function openProblem(error: unknown, bytes: Uint8Array): PdfProblem {
   return new PdfProblem('corrupt', { text: errorMessage(error) }, errorMessage(error));
 }
 
-/** Opens every page of a PDF; throws a PdfProblem for a file the archive should not take. */
-export async function inspectPdf(bytes: Uint8Array): Promise<PdfInfo> {
+/** Runs `use` on the opened document and always frees it; a file that does not open is a PdfProblem. */
+async function withDocument<T>(bytes: Uint8Array, use: (doc: PdfDocument) => Promise<T>): Promise<T> {
   let opened;
   try {
     opened = await open(bytes);
@@ -127,11 +128,32 @@ export async function inspectPdf(bytes: Uint8Array): Promise<PdfInfo> {
     throw openProblem(error, bytes);
   }
   try {
-    const pageCount = opened.doc.numPages;
+    return await use(opened.doc);
+  } finally {
+    await opened.destroy();
+  }
+}
+
+type PdfPage = Awaited<ReturnType<PdfDocument['getPage']>>;
+
+/** Draws a page at `scale` on a white canvas of its size. */
+async function renderToCanvas(page: PdfPage, scale: number) {
+  const viewport = page.getViewport({ scale });
+  const canvas = createCanvas(Math.max(1, Math.round(viewport.width)), Math.max(1, Math.round(viewport.height)));
+  // @napi-rs/canvas is the canvas pdf.js itself uses in Node; its types are not the DOM's.
+  await page.render({ canvas: canvas as unknown as RenderParams['canvas'], viewport, background: '#ffffff' }).promise;
+  page.cleanup();
+  return canvas;
+}
+
+/** Opens every page of a PDF; throws a PdfProblem for a file the archive should not take. */
+export async function inspectPdf(bytes: Uint8Array): Promise<PdfInfo> {
+  return withDocument(bytes, async (doc) => {
+    const pageCount = doc.numPages;
     if (pageCount < 1) throw new PdfProblem('corrupt', { key: 'import.reason.pdf_structure' }, 'no pages');
     for (let number = 1; number <= pageCount; number++) {
       try {
-        const page = await opened.doc.getPage(number);
+        const page = await doc.getPage(number);
         page.cleanup();
       } catch (error) {
         throw new PdfProblem('truncated', null, `page ${number}: ${errorMessage(error)}`);
@@ -141,30 +163,44 @@ export async function inspectPdf(bytes: Uint8Array): Promise<PdfInfo> {
     // without its end marker has still lost its tail, and possibly pages with it.
     if (!hasEofMarker(bytes)) throw new PdfProblem('truncated', null, 'no %%EOF in the last 1 KiB');
     return { pageCount };
-  } finally {
-    await opened.destroy();
-  }
+  });
 }
 
 /** Renders page 1 as a PNG `widthPx` wide on a white background. */
 export async function renderThumbnail(bytes: Uint8Array, widthPx = 160): Promise<Buffer> {
-  let opened;
-  try {
-    opened = await open(bytes);
-  } catch (error) {
-    throw openProblem(error, bytes);
-  }
-  try {
-    const page = await opened.doc.getPage(1);
+  return withDocument(bytes, async (doc) => {
+    const page = await doc.getPage(1);
     const natural = page.getViewport({ scale: 1 });
-    const scale = Math.min(widthPx / natural.width, (widthPx * MAX_THUMBNAIL_RATIO) / natural.height);
-    const viewport = page.getViewport({ scale });
-    const canvas = createCanvas(Math.max(1, Math.round(viewport.width)), Math.max(1, Math.round(viewport.height)));
-    // @napi-rs/canvas is the canvas pdf.js itself uses in Node; its types are not the DOM's.
-    await page.render({ canvas: canvas as unknown as RenderParams['canvas'], viewport, background: '#ffffff' }).promise;
-    page.cleanup();
+    const canvas = await renderToCanvas(page, Math.min(widthPx / natural.width, (widthPx * MAX_THUMBNAIL_RATIO) / natural.height));
     return await canvas.encode('png');
-  } finally {
-    await opened.destroy();
-  }
+  });
+}
+
+// --- separator sheets (main/core/separators): every page as pixels, for QR detection ---
+
+/** One rendered page: RGBA samples, as a canvas's ImageData holds them. */
+export interface PagePixels {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+/**
+ * Renders every page at `dpi` on white and hands each to `onPage` in order, one at a time
+ * so only one page's pixels are held. A page that cannot be rendered is passed as null.
+ */
+export async function renderPages(bytes: Uint8Array, dpi: number, onPage: (pixels: PagePixels | null, index: number) => void): Promise<void> {
+  await withDocument(bytes, async (doc) => {
+    for (let index = 0; index < doc.numPages; index++) {
+      let pixels: PagePixels | null;
+      try {
+        const canvas = await renderToCanvas(await doc.getPage(index + 1), dpi / 72);
+        const image = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+        pixels = { width: image.width, height: image.height, data: image.data };
+      } catch {
+        pixels = null;
+      }
+      onPage(pixels, index);
+    }
+  });
 }

@@ -3,6 +3,9 @@
 // signatures), or its tables as XLSX or CSV. Features (sync report, gap list, Berita Acara)
 // build a ReportDoc; main/infra/reports renders it. Text is already in the user's language.
 
+/** A cell of just this is drawn in the PDF as an empty box to tick by hand (a picking list's "Ambil"). */
+export const CHECKBOX = '\u2610';
+
 export interface ReportTable {
   /** A heading above the table, or none. */
   title?: string;
@@ -35,6 +38,8 @@ export interface ReportDoc {
   signatures?: SignatureSlot[];
   /** Printed in the footer with the page number. */
   generatedAt: Date;
+  /** The footer's generated line in the report's language ("Dibuat 24-11-2026 10.00"); defaults to generatedAt as YYYY-MM-DD HH:MM. */
+  generatedLabel?: string;
   /** "Halaman {page} dari {pages}" in the report's language. */
   pageLabel: (page: number, pages: number) => string;
 }

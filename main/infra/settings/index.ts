@@ -16,10 +16,20 @@ export const DEFAULT_SETTINGS: Settings = {
   maxFileBytes: 100 * 1024 * 1024,
   idleLockMinutes: 15,
   serverUrl: null,
+  agencyName: null,
+  agencyCity: null,
   hotFolders: [],
   hotFolderPollMs: 2000,
   hotFolderStableMs: 5000,
   hotFolderAfterImport: 'move',
+  // Sync (issue 5): two uploads at once fill a typical office link without starving the rest.
+  syncConcurrency: 2,
+  syncBandwidthKbps: null,
+  syncFileTimeoutSec: 120,
+  syncMaxAttempts: 5,
+  syncWindow: null,
+  // Verification (issue 7): off until the office decides documents need a verifier.
+  requireApproval: false,
 };
 
 /** Reads whatever is stored, keeping only valid values and filling defaults for the rest. */

@@ -1,4 +1,4 @@
-// The app shell: the left navigation (Alt+1..8; Aktivitas and Pengguna only for the roles main lets read them), the views (each mounted on first visit and
+// The app shell: the left navigation (Alt+1..9, 0; the oversight screens only for the roles main lets read them), the views (each mounted on first visit and
 // kept, so a search or a half-labelled form survives a trip elsewhere) and the document
 // viewer laid over them.
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -11,17 +11,21 @@ import { CompletenessView } from '../features/completeness';
 import { EmployeesView } from '../features/employees';
 import { ImportView } from '../features/import';
 import { LabelView } from '../features/labelling';
+import { ReviewView } from '../features/review';
+// Retention (issue 7).
+import { RetentionView } from '../features/retention';
 import { SearchView } from '../features/search';
 import { SettingsView } from '../features/settings';
 import { UsersView } from '../features/users';
+import { SyncIndicator, SyncView } from '../features/sync';
 import { DocumentViewer } from '../features/viewer';
 import type { Host } from '../host';
 import type { SignedInUser } from '../features/auth';
 import { ServicesContext, VIEW_NAMES, type AppInfo, type Services, type ViewName } from '../shared/services';
 
 /** The shared views, Kelengkapan, and the oversight screens, which only some roles see. */
-type AppView = ViewName | 'completeness' | 'activity' | 'users';
-const APP_VIEWS: readonly AppView[] = [...VIEW_NAMES, 'completeness', 'activity', 'users'];
+type AppView = ViewName | 'completeness' | 'activity' | 'users' | 'sync' | 'review' | 'retention';
+const APP_VIEWS: readonly AppView[] = [...VIEW_NAMES, 'completeness', 'activity', 'users', 'sync', 'review', 'retention'];
 
 const NAV: { view: AppView; label: MessageKey; roles?: readonly Role[] }[] = [
   { view: 'import', label: 'nav.import' },
@@ -31,10 +35,18 @@ const NAV: { view: AppView; label: MessageKey; roles?: readonly Role[] }[] = [
   { view: 'settings', label: 'nav.settings' },
   // After the first five so their Alt+digit shortcuts stay where clerks learned them.
   { view: 'completeness', label: 'nav.completeness' },
-  // Hidden for the others; main refuses them the calls anyway.
+  // Sinkronisasi (issue 5): every role sees where the office's sending stands (Alt+7 for all).
+  { view: 'sync', label: 'nav.sync' },
+  // Hidden for the others; main refuses them the calls anyway. The daily oversight work
+  // (verification, then retention) before the rarer audit and user screens, which run out of digits first.
+  { view: 'review', label: 'review.nav', roles: ['verifier', 'admin'] },
+  { view: 'retention', label: 'retention.nav', roles: ['verifier', 'admin'] },
   { view: 'activity', label: 'nav.activity', roles: ['verifier', 'admin'] },
   { view: 'users', label: 'nav.users', roles: ['admin'] },
 ];
+
+/** Alt+1..9 then Alt+0 for the first ten entries a role sees; the rest are reached by Tab. */
+const SHORTCUT_DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 
 /** Search first: the clerk's most frequent question is "where is that document?". */
 const START_VIEW: ViewName = 'search';
@@ -83,8 +95,8 @@ export function App({ host, info, reference, user, onLogout, settingsChanged }: 
     const onKey = (event: KeyboardEvent) => {
       if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
       // event.code, not key: Alt+digit types other characters on some layouts.
-      const digit = /^Digit([1-9])$/.exec(event.code);
-      const item = digit ? nav[Number(digit[1]) - 1] : undefined;
+      const digit = /^Digit([0-9])$/.exec(event.code);
+      const item = digit ? nav[SHORTCUT_DIGITS.indexOf(digit[1])] : undefined;
       if (!item) return;
       event.preventDefault();
       navigate(item.view);
@@ -106,6 +118,9 @@ export function App({ host, info, reference, user, onLogout, settingsChanged }: 
     completeness: (active) => <CompletenessView active={active} />,
     activity: (active) => <ActivityView active={active} />,
     users: (active) => <UsersView active={active} />,
+    sync: (active) => <SyncView active={active} />,
+    review: (active) => <ReviewView active={active} />,
+    retention: (active) => <RetentionView active={active} role={user.role} />,
   };
 
   return (
@@ -124,12 +139,14 @@ export function App({ host, info, reference, user, onLogout, settingsChanged }: 
                   onClick={() => navigate(item.view)}
                 >
                   <span>{t(locale, item.label)}</span>
-                  <kbd>Alt+{index + 1}</kbd>
+                  {index < SHORTCUT_DIGITS.length && <kbd>Alt+{SHORTCUT_DIGITS[index]}</kbd>}
                 </button>
               </li>
             ))}
           </ul>
           <div className="nav-foot">
+            {/* Pending sync work, seen from every view (issue 5). */}
+            <SyncIndicator onOpen={() => navigate('sync')} refreshKey={view} />
             <div className="nav-user" data-testid="nav-user">
               <strong>{user.nama}</strong>
               <span>{t(locale, `role.${user.role}`)}</span>

@@ -8,6 +8,16 @@ import * as m005 from './005-search-keys';
 import * as m006 from './006-server-sessions';
 import * as m007 from './007-sync';
 import * as m008 from './008-completeness';
+// Sync run reports (issue 5).
+import * as m009 from './009-sync-runs';
+// Down-sync index and edits after sync (issue 5).
+import * as m010 from './010-dms-index';
+// Verification (issue 7).
+import * as m011 from './011-review';
+// Retention (issue 7).
+import * as m012 from './012-retention';
+// Completeness daily progress (issue 7).
+import * as m013 from './013-completeness-daily';
 
 export interface Migration {
   id: number;
@@ -26,4 +36,14 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 6, name: m006.name, sql: m006.sql },
   { id: 7, name: m007.name, sql: m007.sql },
   { id: 8, name: m008.name, sql: m008.sql },
+  // Sync run reports (issue 5).
+  { id: 9, name: m009.name, sql: m009.sql },
+  // Down-sync index and edits after sync (issue 5).
+  { id: 10, name: m010.name, sql: m010.sql },
+  // Verification (issue 7).
+  { id: 11, name: m011.name, sql: m011.sql },
+  // Retention (issue 7).
+  { id: 12, name: m012.name, sql: m012.sql },
+  // Completeness daily progress (issue 7).
+  { id: 13, name: m013.name, sql: m013.sql },
 ];

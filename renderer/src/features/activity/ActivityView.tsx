@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import type { AuditRecord, MethodInput } from '../../../../common/contract';
 import type { MessageKey } from '../../../../common/i18n';
+import { download } from '../../shared/download';
 import { formatNumber, useLocale, useT } from '../../shared/i18n';
 import { useServices } from '../../shared/services';
 import { ErrorBox, Notice } from '../../shared/ui';
@@ -49,19 +50,6 @@ function compactDetail(detail: Record<string, unknown>): string {
   return Object.entries(detail)
     .map(([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`)
     .join(', ');
-}
-
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // After the click has been handled: revoking at once can cancel the download.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 export function ActivityView({ active }: { active: boolean }) {
@@ -128,7 +116,7 @@ export function ActivityView({ active }: { active: boolean }) {
       setError(result.error.message);
       return;
     }
-    download(result.value.fileName, result.value.csv);
+    download(result.value.fileName, new Blob([result.value.csv], { type: 'text/csv;charset=utf-8' }));
     setExported(tr('activity.exported', { rows: formatNumber(result.value.rows, locale), fileName: result.value.fileName }));
   };
 

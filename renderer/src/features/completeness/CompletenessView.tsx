@@ -7,6 +7,9 @@ import type { CompletenessSummary, QueueItem } from '../../../../common/complete
 import { formatNumber, useLocale, useT } from '../../shared/i18n';
 import { useServices } from '../../shared/services';
 import { ErrorBox } from '../../shared/ui';
+// Exports and daily progress (issue 7).
+import { CompletenessExports } from './CompletenessExports';
+import { CompletenessProgress } from './CompletenessProgress';
 
 const PAGE = 50;
 
@@ -123,6 +126,8 @@ export function CompletenessView({ active }: { active: boolean }) {
         </label>
       </header>
       <ErrorBox message={error} />
+      {/* Exports of the chosen scope (issue 7). */}
+      <CompletenessExports unitKerja={unitKerja} />
       {summary === null && error === null && <p className="hint">{tr('completeness.loading')}</p>}
       {summary && (
         <section className="card" aria-labelledby="completeness-summary-title">
@@ -174,6 +179,8 @@ export function CompletenessView({ active }: { active: boolean }) {
           )}
         </section>
       )}
+      {/* Daily progress of the office (issue 7), asked again with the figures above. */}
+      <CompletenessProgress active={active} version={summary} />
       <section className="card" aria-labelledby="completeness-queue-title">
         <h2 id="completeness-queue-title">{tr('completeness.queue')}</h2>
         <p className="hint">{tr('completeness.queueHint')}</p>

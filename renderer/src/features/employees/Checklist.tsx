@@ -6,6 +6,7 @@ import { pick } from '../../../../common/i18n';
 import { useLocale, useT } from '../../shared/i18n';
 import { useServices } from '../../shared/services';
 import { ErrorBox } from '../../shared/ui';
+import { missingSheetCount, usePrintSeparators } from './Separators';
 
 export function Checklist({ nip }: { nip: string }) {
   const { host } = useServices();
@@ -13,6 +14,9 @@ export function Checklist({ nip }: { nip: string }) {
   const locale = useLocale();
   const [result, setResult] = useState<EmployeeCompleteness | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Down-sync (issue 5): document types the central server already holds for this employee ("sudah di DMS").
+  const [onServer, setOnServer] = useState<ReadonlySet<string>>(new Set());
+  const separators = usePrintSeparators(nip);
 
   useEffect(() => {
     let cancelled = false;
@@ -23,6 +27,9 @@ export function Checklist({ nip }: { nip: string }) {
         setError(null);
       } else setError(answer.error.message);
     });
+    void host.call('documents.onServer', { nip }).then((answer) => {
+      if (!cancelled && answer.ok) setOnServer(new Set(answer.value.items.map((item) => item.typeCode)));
+    });
     return () => {
       cancelled = true;
     };
@@ -30,6 +37,7 @@ export function Checklist({ nip }: { nip: string }) {
 
   if (error) return <ErrorBox message={error} />;
   if (!result) return null;
+  const sheets = missingSheetCount(result.items);
   const score = result.score.toLocaleString(locale === 'id' ? 'id-ID' : 'en-US', { maximumFractionDigits: 1 });
   return (
     <section className="card checklist" aria-labelledby="checklist-title" data-testid="employee-checklist">
@@ -38,6 +46,12 @@ export function Checklist({ nip }: { nip: string }) {
         <strong>{tr('completeness.scoreOf', { score })}</strong>
         {result.lengkap && <> · {tr('completeness.lengkap')}</>}
       </p>
+      {sheets > 0 && (
+        <button type="button" disabled={separators.busy !== null} onClick={() => void separators.print('missing')} data-testid="separators-print-missing">
+          {separators.busy === 'missing' ? tr('separators.printing') : tr('separators.printMissing', { count: sheets })}
+        </button>
+      )}
+      {separators.status}
       <ul className="checklist-items">
         {result.items.map((item) => (
           <li key={item.key} data-testid={`checklist-${item.key}`} data-status={item.status} className={`checklist-${item.status}`}>
@@ -46,6 +60,26 @@ export function Checklist({ nip }: { nip: string }) {
               {tr(`completeness.status.${item.status}`)}
               {item.expected > 1 && ` (${tr('completeness.heldOf', { held: Math.min(item.held, item.expected), expected: item.expected })})`}
             </span>
+            {item.types.some((type) => onServer.has(type)) && (
+              <span className="badge" data-testid={`on-server-${item.key}`}>
+                {' '}
+                {tr('employees.onServer')}
+              </span>
+            )}
+            {(item.status === 'missing' || item.status === 'rejected') && (
+              <>
+                {' '}
+                <button
+                  type="button"
+                  className="link"
+                  disabled={separators.busy !== null}
+                  onClick={() => void separators.print(item.key, [item.types[0]])}
+                  data-testid={`separators-print-${item.key}`}
+                >
+                  {tr('separators.printOne')}
+                </button>
+              </>
+            )}
           </li>
         ))}
       </ul>

@@ -66,21 +66,27 @@ export function LabelView({ active }: { active: boolean }) {
   const currentIdRef = useRef<number | null>(null);
   currentIdRef.current = currentId;
 
+  // Verification (issue 7): documents a verifier sent back come first, with the reason;
+  // `sentBack` counts them so later pages of drafts are read from the right offset.
+  const sentBack = useRef(0);
   const loadQueue = useCallback(
     async (offset: number): Promise<DocumentSummary[] | null> => {
-      const result = await host.call('documents.list', { state: 'draft', limit: PAGE, offset });
+      const result = await host.call('documents.list', { state: 'draft', limit: PAGE, offset: Math.max(0, offset - sentBack.current) });
       if (!result.ok) {
         setError(result.error.message);
         return null;
       }
-      setTotal(result.value.total);
+      const back = offset === 0 ? await host.call('review.rejected', { limit: PAGE }) : null;
+      if (back) sentBack.current = back.ok ? back.value.items.length : 0;
+      const items = back?.ok ? [...back.value.items, ...result.value.items] : result.value.items;
+      setTotal(result.value.total + sentBack.current);
       setLoaded(true);
       setQueue((existing) => {
-        if (offset === 0) return result.value.items;
+        if (offset === 0) return items;
         const seen = new Set(existing.map((doc) => doc.id));
-        return [...existing, ...result.value.items.filter((doc) => !seen.has(doc.id))];
+        return [...existing, ...items.filter((doc) => !seen.has(doc.id))];
       });
-      return result.value.items;
+      return items;
     },
     [host],
   );
@@ -226,6 +232,7 @@ export function LabelView({ active }: { active: boolean }) {
       return;
     }
     drafts.current.delete(currentId);
+    if (current?.review === 'rejected') sentBack.current = Math.max(0, sentBack.current - 1); // Verification (issue 7)
     setStatus(tr('label.saved', { id: currentId, name: result.value.originalName, state: tr(result.value.state === 'ready' ? 'state.ready' : 'state.draft') }));
     focusNipNext.current = true;
     const remaining = queue.filter((doc) => doc.id !== currentId);
@@ -376,6 +383,7 @@ export function LabelView({ active }: { active: boolean }) {
                   <span className="queue-name">{doc.originalName}</span>
                   <span className="muted">
                     #{doc.id} · {tr('import.pages', { count: doc.pageCount })}
+                    {doc.review === 'rejected' && ` · ${tr('review.sentBackShort')}`}
                   </span>
                 </button>
               </li>
@@ -397,6 +405,12 @@ export function LabelView({ active }: { active: boolean }) {
               <span className="muted">
                 #{detail.id} · {tr('import.pages', { count: detail.pageCount })} · {formatBytes(detail.size, locale)}
               </span>
+            </p>
+          )}
+          {/* Verification (issue 7): why the verifier sent it back. */}
+          {detail?.review === 'rejected' && (
+            <p className="notice notice-warning" data-testid="label-sent-back">
+              {tr('review.sentBack', { reason: detail.reviewReason ?? '' })}
             </p>
           )}
           {status && <Notice tone="success">{status}</Notice>}

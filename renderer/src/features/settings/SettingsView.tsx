@@ -6,6 +6,7 @@ import { LOCALES, type Locale } from '../../../../common/i18n';
 import { formatNumber, useLocale, useT } from '../../shared/i18n';
 import { useServices } from '../../shared/services';
 import { ErrorBox, Notice } from '../../shared/ui';
+import { SyncSettings } from '../sync/SyncSettings';
 
 const MB = 1024 * 1024;
 /** The contract's limit: a day. */
@@ -19,6 +20,8 @@ export function SettingsView({ active }: { active: boolean }) {
   const [maxMb, setMaxMb] = useState(String(Math.round(info.settings.maxFileBytes / MB)));
   const [idleMinutes, setIdleMinutes] = useState(String(info.settings.idleLockMinutes));
   const [serverUrl, setServerUrl] = useState(info.settings.serverUrl ?? '');
+  const [agencyName, setAgencyName] = useState(info.settings.agencyName ?? '');
+  const [agencyCity, setAgencyCity] = useState(info.settings.agencyCity ?? '');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
 
@@ -26,7 +29,7 @@ export function SettingsView({ active }: { active: boolean }) {
     if (active) languageRef.current?.focus();
   }, [active]);
 
-  async function apply(patch: { locale?: Locale; maxFileBytes?: number; idleLockMinutes?: number; serverUrl?: string | null }) {
+  async function apply(patch: { locale?: Locale; maxFileBytes?: number; idleLockMinutes?: number; serverUrl?: string | null; requireApproval?: boolean; agencyName?: string | null; agencyCity?: string | null }) {
     setError(null);
     setSaved(null);
     const result = await host.call('settings.update', patch);
@@ -95,7 +98,34 @@ export function SettingsView({ active }: { active: boolean }) {
           onSave={saveServerUrl}
           placeholder={tr('activate.server.hint')}
         />
+        {/* Named on every report this workstation prints (Berita Acara, gap lists, sync reports). */}
+        <InlineSetting
+          id="settings-agency-name"
+          label={tr('settings.agencyName')}
+          value={agencyName}
+          onChange={setAgencyName}
+          onSave={() => void apply({ agencyName: agencyName.trim() === '' ? null : agencyName.trim() })}
+        />
+        <InlineSetting
+          id="settings-agency-city"
+          label={tr('settings.agencyCity')}
+          value={agencyCity}
+          onChange={setAgencyCity}
+          onSave={() => void apply({ agencyCity: agencyCity.trim() === '' ? null : agencyCity.trim() })}
+        />
+        {/* Verification (issue 7): saved at once, like the language. */}
+        <label className="field checkbox">
+          <input
+            type="checkbox"
+            data-testid="settings-require-approval"
+            checked={info.settings.requireApproval}
+            onChange={(event) => void apply({ requireApproval: event.target.checked })}
+          />
+          <span>{tr('review.settings.requireApproval')}</span>
+        </label>
       </section>
+      {/* Sync (issue 5): upload concurrency, bandwidth cap, timeout, tries, end-of-day window. */}
+      <SyncSettings />
       <section className="card">
         <h2>{tr('settings.about')}</h2>
         <dl className="facts facts-column">

@@ -1,0 +1,134 @@
+// The retention documents as ReportDocs (main/infra/reports renders them): the Berita
+// Acara Pemusnahan Arsip with its Daftar Arsip yang Dimusnahkan, the Daftar Arsip Statis
+// handed to the archival institution, and the Berita Acara Alih Media of a digitized
+// batch. Forms follow the ones seen in practice (../shared/DOMAIN.md): number, day, date
+// and place, a table of the archives, and places for signatures. They are official
+// documents, written in Indonesian whatever language the UI is in.
+
+import type { ReferenceData } from '../../../common/doctypes';
+import { t, type MessageKey, type MessageParams } from '../../../common/i18n';
+import type { ProposalDetail } from '../../../common/retention';
+import type { ReportDoc } from '../../infra/reports/types';
+
+export type ReportText = (key: MessageKey, params?: MessageParams) => string;
+
+export const reportText: ReportText = (key, params) => t('id', key, params);
+
+const DAYS = ['Minggu', 'Senin', 'Selasa', 'Rabu', 'Kamis', 'Jumat', 'Sabtu'];
+const MONTHS = ['Januari', 'Februari', 'Maret', 'April', 'Mei', 'Juni', 'Juli', 'Agustus', 'September', 'Oktober', 'November', 'Desember'];
+
+/** "24 November 2026" from a Date (local day) or an ISO date. */
+export function longDate(at: Date | string): string {
+  const date = typeof at === 'string' ? new Date(`${at.slice(0, 10)}T00:00:00`) : at;
+  return `${date.getDate()} ${MONTHS[date.getMonth()]} ${date.getFullYear()}`;
+}
+
+function typeName(reference: Pick<ReferenceData, 'documentTypes'>, code: string | null): string {
+  return reference.documentTypes.find((type) => type.code === code)?.name.id ?? code ?? '-';
+}
+
+interface Person {
+  nip: string;
+  nama: string;
+}
+
+function frame(text: ReportText, agency: string, at: Date, place: string): Pick<ReportDoc, 'agency' | 'generatedAt' | 'pageLabel' | 'placeDate'> {
+  return { agency, generatedAt: at, pageLabel: (page, pages) => text('retention.report.page', { page, pages }), placeDate: `${place}, ${longDate(at)}` };
+}
+
+export function disposalReport(
+  text: ReportText,
+  input: { proposal: ProposalDetail; number: string; agency: string; place: string; at: Date; executor: Person; approver: Person | null; reference: Pick<ReferenceData, 'documentTypes'> },
+): ReportDoc {
+  const { proposal, at } = input;
+  const musnah = proposal.kind === 'musnah';
+  const pages = proposal.items.reduce((sum, item) => sum + item.pages, 0);
+  const folders = new Set(proposal.items.map((item) => item.nip)).size;
+  const params = {
+    day: DAYS[at.getDay()],
+    date: longDate(at),
+    place: input.place,
+    agency: input.agency,
+    count: proposal.items.length,
+    folders,
+    proposal: proposal.number,
+    approver: input.approver ? `${input.approver.nama} (NIP ${input.approver.nip})` : '-',
+    approvedOn: proposal.approved ? longDate(proposal.approved.at) : '-',
+  };
+  return {
+    ...frame(text, input.agency, at, input.place),
+    title: text(musnah ? 'retention.report.musnah_title' : 'retention.report.statis_title'),
+    subtitle: text('retention.report.number', { number: input.number }),
+    facts: [
+      [text('retention.report.proposal'), proposal.number],
+      [text('retention.report.approved'), `${params.approver}, ${params.approvedOn}`],
+      [text('retention.report.count'), text('retention.report.count_value', { count: proposal.items.length, folders, pages })],
+    ],
+    paragraphs: [text(musnah ? 'retention.report.musnah_body' : 'retention.report.statis_body', params)],
+    tables: [
+      {
+        title: text(musnah ? 'retention.report.musnah_list' : 'retention.report.statis_list'),
+        columns: ['No', 'NIP', text('retention.report.col_nama'), text('retention.report.col_jenis'), text('retention.report.col_nomor'), text('retention.report.col_kurun'), text('retention.report.col_jumlah'), text('retention.report.col_retensi'), 'SHA-256'],
+        widths: [3, 15, 11, 10, 10, 9, 7, 9, 16],
+        rows: proposal.items.map((item, index) => [index + 1, item.nip, item.nama, typeName(input.reference, item.typeCode), item.nomor ?? '-', item.tanggal ?? '-', item.pages, item.dueOn, item.sha256]),
+      },
+    ],
+    signatures: musnah
+      ? [
+          { role: text('retention.report.sign_executor'), name: input.executor.nama, nip: input.executor.nip },
+          { role: text('retention.report.sign_approver'), name: input.approver?.nama, nip: input.approver?.nip },
+          { role: text('retention.report.sign_witness') },
+        ]
+      : [
+          { role: text('retention.report.sign_giver'), name: input.executor.nama, nip: input.executor.nip },
+          { role: text('retention.report.sign_receiver') },
+        ],
+  };
+}
+
+export function alihMediaReport(
+  text: ReportText,
+  input: {
+    number: string;
+    agency: string;
+    place: string;
+    from: string;
+    to: string;
+    at: Date;
+    operator: Person;
+    documents: { nip: string | null; nama: string | null; type_code: string | null; nomor: string | null; page_count: number; sha256: string; created_at: string }[];
+    reference: Pick<ReferenceData, 'documentTypes'>;
+  },
+): ReportDoc {
+  const { documents, at } = input;
+  const folders = new Set(documents.map((doc) => doc.nip ?? '')).size;
+  const pages = documents.reduce((sum, doc) => sum + doc.page_count, 0);
+  const period = `${longDate(input.from)} s.d. ${longDate(input.to)}`;
+  return {
+    ...frame(text, input.agency, at, input.place),
+    title: text('retention.report.alih_title'),
+    subtitle: text('retention.report.number', { number: input.number }),
+    facts: [
+      [text('retention.report.operator'), `${input.operator.nama} (NIP ${input.operator.nip})`],
+      [text('retention.report.period'), period],
+      [text('retention.report.count'), text('retention.report.count_value', { count: documents.length, folders, pages })],
+    ],
+    paragraphs: [text('retention.report.alih_body', { day: DAYS[at.getDay()], date: longDate(at), place: input.place, agency: input.agency, period, count: documents.length, folders, pages })],
+    tables: [
+      {
+        title: text('retention.report.alih_list'),
+        columns: ['No', text('retention.report.col_nomor_arsip'), text('retention.report.col_nama_arsip'), text('retention.report.col_digitized'), text('retention.report.col_jumlah'), 'SHA-256'],
+        widths: [3, 12, 22, 8, 5, 20],
+        rows: documents.map((doc, index) => [
+          index + 1,
+          doc.nomor ?? '-',
+          `${typeName(input.reference, doc.type_code)} - ${doc.nama ?? '-'}${doc.nip ? ` (${doc.nip})` : ''}`,
+          doc.created_at.slice(0, 10),
+          doc.page_count,
+          doc.sha256,
+        ]),
+      },
+    ],
+    signatures: [{ role: text('retention.report.sign_operator'), name: input.operator.nama, nip: input.operator.nip }, { role: text('retention.report.sign_knowing') }],
+  };
+}

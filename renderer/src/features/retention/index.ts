@@ -1,0 +1,2 @@
+// The retention (Penyusutan) feature's door.
+export { RetentionView } from './RetentionView';

@@ -1,0 +1,2 @@
+// The verification feature's door: the verifier's Verifikasi view.
+export { ReviewView } from './ReviewView';
