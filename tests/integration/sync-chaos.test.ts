@@ -1,0 +1,248 @@
+// The proof of issue 5: a bad office link and a workstation that dies. A real central server
+// on PostgreSQL, a workstation profile with ready documents of varied sizes (several many
+// chunks long), and `lemari sync` run as a child process again and again through a
+// fault-injecting proxy (tests/helpers/fault-proxy.ts: connections cut at random byte
+// offsets, stalls, latency, 502s), each run killed with SIGKILL at a random moment (seeded).
+// Then one run over a clean link drains what is left. Afterwards every document is on the
+// server exactly once with the right SHA-256, nothing is left queued, and `lemari verify`
+// (database, every blob, and the audit chain) passes on the profile. Each run's refresh-token
+// exchange is spared (a known server bug, the last tests of this file).
+//
+// The child is the real CLI entry (runCli of main/cli/run.ts) with one difference: its clock
+// is the step the parent gives it, so that each run's login can use a fresh authenticator
+// step (Lemari refuses a step twice) without waiting 30 real seconds between runs.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SyncReport, VerifyReport } from '../../common/contract';
+import { fromBase32, totpCode } from '../../common/auth/totp';
+import { runCli } from '../../main/cli/run';
+import { ConfSettingsStore } from '../../main/infra/settings';
+import { seededRandom, startFaultProxy, type FaultProxy, type Faults } from '../helpers/fault-proxy';
+import { CLERK_NIP, KNOWN, SK_PNS_FIELDS, syncWorld, type SyncWorld } from '../helpers/sync';
+
+const SEED = 20261124;
+const DOCUMENTS = 18;
+const RUNS = 22;
+/** Bytes per PATCH: small, so that the bigger documents take ten or more chunks. */
+const CHUNK = 16 * 1024;
+/** The bad link: per HTTP request, a 5% chance of a 502 and a 15% chance the connection is cut within the next 100 KB; 5 ms each way; now and then a stall. */
+const CHAOS: Faults = { cut: { probability: 0.15, maxBytes: 100_000 }, stall: { probability: 0.01, ms: 400 }, latencyMs: 5, http502: { probability: 0.05 } };
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const cliUrl = pathToFileURL(join(repoRoot, 'main/cli/run.ts')).href;
+
+/** The `lemari` CLI with the parent's clock (see the header). */
+const CHILD = `
+const { runCli } = await import(process.env.CHAOS_CLI_URL);
+const at = new Date(Number(process.env.CHAOS_NOW_MS));
+process.exitCode = await runCli(process.argv.slice(1), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  env: process.env,
+  isTty: false,
+  clock: { now: () => at },
+});
+`;
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** A one-page PDF carrying `extra` random bytes as an attachment: a scan-sized file of a chosen size. */
+async function pdfOfSize(title: string, extra: number, random: () => number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  doc.addPage([595, 842]).drawText(title, { x: 60, y: 760, size: 18, font });
+  const noise = new Uint8Array(extra);
+  for (let i = 0; i < extra; i++) noise[i] = Math.floor(random() * 256);
+  await doc.attach(noise, 'lampiran.bin', { mimeType: 'application/octet-stream' });
+  return doc.save();
+}
+
+interface ChildRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Whether the run reached the server before it ended (or was killed). */
+  reached: boolean;
+}
+
+it('survives a bad link and SIGKILLs at random moments: every document on the server once, verified, nothing queued', { timeout: 240_000 }, async () => {
+  const random = seededRandom(SEED);
+  const w: SyncWorld = await syncWorld('postgres', { chunkBytes: CHUNK });
+  cleanups.push(() => w.close());
+
+  // Ready documents, from a few KiB to about 40 chunks: some 4 MB in all.
+  const scans = join(w.dataDir, '..', 'pindaian');
+  mkdirSync(scans);
+  const paths: string[] = [];
+  for (let i = 0; i < DOCUMENTS; i++) {
+    const extra = i % 4 === 0 ? 400_000 + Math.floor(random() * 300_000) : Math.floor(random() * 100_000);
+    const path = join(scans, `sk-${String(i).padStart(2, '0')}.pdf`);
+    writeFileSync(path, await pdfOfSize(`SK PNS nomor ${i}`, extra, random));
+    paths.push(path);
+  }
+  const imported = (await w.call('capture.import', { files: paths.map((path) => ({ path })) })) as { imported: { documentId: number }[]; failed: unknown[] };
+  expect(imported.failed).toEqual([]);
+  const ids = imported.imported.map((item) => item.documentId);
+  for (const [i, id] of ids.entries()) await w.call('documents.label', { id, nip: KNOWN[i % 2], typeCode: 'SK_PNS', fields: SK_PNS_FIELDS });
+  const local = new Map<number, { sha256: string; size: number }>();
+  for (const id of ids) local.set(id, (await w.call('documents.get', { id })) as { sha256: string; size: number });
+  const totalBytes = [...local.values()].reduce((sum, doc) => sum + doc.size, 0);
+  expect([...local.values()].filter((doc) => doc.size > 10 * CHUNK).length).toBeGreaterThanOrEqual(3);
+
+  // From here on only the child processes open the profile; the workstation talks through the proxy.
+  await w.profile.close();
+  w.profile.close = async () => {};
+  // Each run's refresh-token exchange goes over a clean link and is never killed: the server
+  // revokes a session whose rotated refresh token is presented again, so a lost answer to the
+  // exchange ends the session (see the test below). The faults and the kill timer start with
+  // the first request after it.
+  let onFirstWork: (() => void) | null = null;
+  let patches = 0;
+  const proxy: FaultProxy = await startFaultProxy(w.server.url, {
+    seed: SEED,
+    onRequest: ({ method, path }) => {
+      if (method === 'PATCH') patches++;
+      if (path === '/v1/auth/refresh' || !onFirstWork) return;
+      onFirstWork();
+      onFirstWork = null;
+    },
+  });
+  cleanups.push(() => proxy.close());
+  new ConfSettingsStore(w.dataDir).set({ serverUrl: proxy.url });
+
+  let step = 0;
+  /** One `lemari sync` in a child: the faults go on, and `killAfterMs` later SIGKILL, once its first request after the refresh reaches the proxy. */
+  async function lemariSync(killAfterMs: number | null): Promise<ChildRun> {
+    step++;
+    const at = w.clocks.workstation + step * 30_000;
+    w.clocks.server = at;
+    const env = {
+      ...process.env,
+      CHAOS_CLI_URL: cliUrl,
+      CHAOS_NOW_MS: String(at),
+      LEMARI_USER: CLERK_NIP,
+      LEMARI_PASSWORD: w.password,
+      LEMARI_OTP: totpCode(fromBase32(w.totpSecret), new Date(at)),
+      LEMARI_SYNC_CHUNK_BYTES: String(CHUNK),
+    };
+    proxy.faults = {};
+    const working = new Promise<void>((resolve) => (onFirstWork = resolve));
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD, 'sync', '--json', '--data-dir', w.dataDir], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const run: ChildRun = { code: null, signal: null, stdout: '', stderr: '', reached: false };
+    child.stdout.on('data', (chunk: Buffer) => (run.stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
+    const exited = new Promise<void>((resolve) =>
+      child.on('exit', (code, signal) => {
+        Object.assign(run, { code, signal });
+        resolve();
+      }),
+    );
+    let ended = false;
+    void exited.then(() => (ended = true));
+    await Promise.race([exited, working.then(() => (run.reached = true))]);
+    onFirstWork = null;
+    if (killAfterMs !== null && !ended) {
+      proxy.faults = CHAOS;
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, killAfterMs))]);
+      if (!ended) child.kill('SIGKILL');
+    }
+    await exited;
+    return run;
+  }
+
+  const runs: ChildRun[] = [];
+  for (let i = 0; i < RUNS; i++) runs.push(await lemariSync(100 + Math.floor(random() * 1400)));
+  const killed = runs.filter((r) => r.signal === 'SIGKILL');
+  // A run that ended by itself did so as `lemari sync` ends: 0, or 1 while something waits.
+  for (const r of runs.filter((r) => r.signal === null)) expect([0, 1], r.stderr).toContain(r.code);
+  expect(killed.length, 'most runs must be killed part-way, or this test proves little').toBeGreaterThanOrEqual(RUNS / 2);
+  expect(runs.every((r) => r.reached)).toBe(true);
+  // The link really was bad.
+  expect(proxy.counts.cuts).toBeGreaterThan(3);
+  expect(proxy.counts.replied502).toBeGreaterThan(3);
+
+  // A clean link: the last run drains the queue and reports everything verified.
+  proxy.faults = {};
+  const drain = await lemariSync(null);
+  expect(drain.stderr).toBe('');
+  expect(drain.code).toBe(0);
+  const report = JSON.parse(drain.stdout) as SyncReport;
+  expect(report).toMatchObject({ problems: [], remaining: 0, stopped: null, cancelled: false });
+
+  // Every document on the server exactly once, with the local SHA-256, its bytes downloaded whole.
+  const onServer = await w.serverDocuments();
+  expect(onServer).toHaveLength(DOCUMENTS);
+  for (const [id, doc] of local) {
+    const copies = onServer.filter((d) => d.sha256 === doc.sha256);
+    expect(copies, `document #${id} on the server`).toHaveLength(1);
+    expect(sha256(await w.download(copies[0].id))).toBe(doc.sha256);
+  }
+  expect(new Set(onServer.map((d) => d.idempotency_key)).size).toBe(DOCUMENTS);
+
+  // The profile agrees: all verified, nothing queued; database, blobs and audit chain check out.
+  let out = '';
+  const at = new Date(w.clocks.workstation + ++step * 30_000);
+  const cli = (args: string[], when: Date) =>
+    runCli([...args, '--json', '--data-dir', w.dataDir], {
+      stdout: (t) => (out = t),
+      stderr: (t) => (out = t),
+      env: { LEMARI_USER: CLERK_NIP, LEMARI_PASSWORD: w.password, LEMARI_OTP: totpCode(fromBase32(w.totpSecret), when) },
+      isTty: false,
+      clock: { now: () => when },
+    });
+  expect(await cli(['verify'], at), out).toBe(0);
+  const verify = JSON.parse(out) as VerifyReport;
+  expect(verify).toMatchObject({ ok: true, documents: DOCUMENTS, problems: [] });
+  expect(verify.auditEntries).toBeGreaterThan(DOCUMENTS);
+  const again = new Date(at.getTime() + 30_000);
+  expect(await cli(['sync'], again), out).toBe(0);
+  expect(JSON.parse(out)).toMatchObject({ total: 0, verified: 0, bytesSent: 0, remaining: 0, problems: [] });
+
+  // The bytes went in small chunks (LEMARI_SYNC_CHUNK_BYTES), so kills and cuts landed mid-file.
+  expect(patches).toBeGreaterThanOrEqual(totalBytes / CHUNK);
+  expect(proxy.counts.bytesUp).toBeGreaterThan(totalBytes);
+  console.info(
+    `sync chaos: ${RUNS} runs (${killed.length} killed), ${proxy.counts.connections} connections, ${proxy.counts.cuts} cuts, ${proxy.counts.stalls} stalls, ` +
+      `${proxy.counts.replied502} 502s; ${Math.round(proxy.counts.bytesUp / 1024)} KiB up for ${Math.round(totalBytes / 1024)} KiB of documents`,
+  );
+});
+
+// KNOWN BUG, kept visible until it is fixed (then drop `.fails` and the refresh exemption of
+// the loop above): the server rotates the refresh token on every exchange and treats a spent
+// token presented again as stolen (server/auth/sessions.ts: the whole login is revoked). When
+// the answer to an exchange is lost (the link drops after the server committed it, or the
+// workstation dies before storing the new token), the workstation can only present the spent
+// token again, so one unlucky drop ends the clerk's server session and the sync stops with
+// session_revoked until the clerk activates again. A usual remedy: accept the spent token
+// once more within a short grace period while its successor has never been used.
+describe.each(['pglite', 'postgres'] as const)('a lost refresh answer on %s', (kind) => {
+  it.fails('keeps the server session: the run refreshes again and sends the document', async () => {
+    const w = await syncWorld(kind);
+    cleanups.push(() => w.close());
+    const [id] = await w.labelled([{ name: 'minimal-document.pdf', nip: KNOWN[0] }]);
+    let lost = 0;
+    w.hook.current = async (url, init, next) => {
+      if (new URL(url).pathname !== '/v1/auth/refresh' || lost++ > 0) return next(url, init);
+      await next(url, init); // the server rotates the token ...
+      throw new TypeError('fetch failed'); // ... and its answer never arrives
+    };
+    await w.call('sync.queue', {});
+    const report = (await w.call('sync.run', {})) as SyncReport;
+    expect(report).toMatchObject({ verified: 1, stopped: null, remaining: 0 });
+    expect((await w.serverDocuments()).map((d) => d.sha256)).toEqual([((await w.call('documents.get', { id })) as { sha256: string }).sha256]);
+  });
+});
