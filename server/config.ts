@@ -29,6 +29,8 @@ export interface ServerConfig {
   uploadExpiryHours: number;
   accessTokenSeconds: number;
   refreshTokenDays: number;
+  /** How long a spent refresh token may be exchanged again while its successor is unused (a lost answer); 0 turns it off. */
+  refreshReuseGraceSeconds: number;
   /** Trust X-Forwarded-* from the reverse proxy (client address for rate limits and logs). */
   trustProxy: boolean;
   /** Fixed-window limits of the auth routes, counted in the database across nodes (server/http/rate-limit.ts). */
@@ -80,6 +82,7 @@ export function loadConfig(flags: ConfigSource = {}, env: ConfigSource = process
     uploadExpiryHours: int('', 'LEMARI_UPLOAD_EXPIRY_HOURS', 24),
     accessTokenSeconds: int('', 'LEMARI_ACCESS_TOKEN_SECONDS', 15 * 60),
     refreshTokenDays: int('', 'LEMARI_REFRESH_TOKEN_DAYS', 30),
+    refreshReuseGraceSeconds: int('', 'LEMARI_REFRESH_REUSE_GRACE_SECONDS', 10 * 60),
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     rateLimit: {
       windowSeconds: int('', 'LEMARI_RATE_WINDOW_SECONDS', 60),

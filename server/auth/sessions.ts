@@ -6,6 +6,13 @@
 //
 // Two refreshes racing with one token count as a replay (the row lock serializes them and
 // the second finds the token spent), so a workstation refreshes from one place at a time.
+//
+// One exception keeps a bad link from ending a login: an exchange whose answer was lost. The
+// workstation can then only present the spent token again. If that happens within the grace
+// period of its use and the token it was exchanged for has never been used, nobody else can
+// have continued the login, so the unused successor is retired and a new one issued. A stolen
+// spent token is thus worth something only in that window and only while the rightful client
+// has not refreshed since; a successor that was used means two parties, and revokes all.
 import { randomUUID } from 'node:crypto';
 import type { Session } from '../../common/dms/auth';
 import type { Db, Sql } from '../db';
@@ -35,12 +42,13 @@ export async function revokeFamilies(sql: Sql, where: { userId: number } | { dev
 export function sessions(deps: Pick<ServerDeps, 'signer' | 'config' | 'now'>, digest: () => Promise<SecretDigest>) {
   const nowIso = () => new Date(deps.now()).toISOString();
 
-  /** A new refresh token in `familyId`, the access token, and who the user is. */
-  async function issue(sql: Sql, familyId: string, userId: number, deviceId: string): Promise<Session> {
+  /** A new refresh token in `familyId` (its hash too, for the token it replaces), the access token, and who the user is. */
+  async function issue(sql: Sql, familyId: string, userId: number, deviceId: string): Promise<Session & { tokenHash: string }> {
     const refreshToken = newOpaqueToken();
     const refreshExpires = new Date(deps.now() + deps.config.refreshTokenDays * DAY_MS).toISOString();
+    const tokenHash = (await digest()).digest('refresh', refreshToken);
     await sql.query('insert into refresh_tokens (token_hash, family_id, created_at, expires_at) values ($1, $2, $3, $4)', [
-      (await digest()).digest('refresh', refreshToken),
+      tokenHash,
       familyId,
       nowIso(),
       refreshExpires,
@@ -59,7 +67,13 @@ export function sessions(deps: Pick<ServerDeps, 'signer' | 'config' | 'now'>, di
       refreshTokenExpiresAt: refreshExpires,
       deviceId,
       user: { nip: user.nip, name: user.name, role: user.role, instansi: { id: user.instansi_id, name: user.instansi_name } },
+      tokenHash,
     };
+  }
+
+  /** The session as the client sees it (the successor's hash stays on the server). */
+  function answer({ tokenHash: _hash, ...session }: Session & { tokenHash: string }): Session {
+    return session;
   }
 
   return {
@@ -67,7 +81,7 @@ export function sessions(deps: Pick<ServerDeps, 'signer' | 'config' | 'now'>, di
     async open(sql: Sql, userId: number, deviceId: string): Promise<Session> {
       const familyId = randomUUID();
       await sql.query('insert into refresh_families (id, user_id, device_id, created_at) values ($1, $2, $3, $4)', [familyId, userId, deviceId, nowIso()]);
-      return issue(sql, familyId, userId, deviceId);
+      return answer(await issue(sql, familyId, userId, deviceId));
     },
 
     async refresh(db: Db, refreshToken: string): Promise<Session> {
@@ -77,15 +91,18 @@ export function sessions(deps: Pick<ServerDeps, 'signer' | 'config' | 'now'>, di
           family_id: string;
           expires_at: string;
           used_at: string | null;
+          replaced_by: string | null;
+          successor_used: string | null;
           family_revoked: string | null;
           user_id: number;
           device_id: string;
           device_revoked: string | null;
           status: string;
         }>(
-          `select t.family_id, t.expires_at, t.used_at, f.revoked_at as family_revoked, f.user_id, f.device_id,
-                  d.revoked_at as device_revoked, u.status
+          `select t.family_id, t.expires_at, t.used_at, t.replaced_by, s.used_at as successor_used, f.revoked_at as family_revoked,
+                  f.user_id, f.device_id, d.revoked_at as device_revoked, u.status
              from refresh_tokens t
+             left join refresh_tokens s on s.token_hash = t.replaced_by
              join refresh_families f on f.id = t.family_id
              join devices d on d.id = f.device_id
              join users u on u.id = f.user_id
@@ -96,7 +113,9 @@ export function sessions(deps: Pick<ServerDeps, 'signer' | 'config' | 'now'>, di
         const row = rows[0];
         if (!row) return { error: 'This refresh token is not known; log in again.' };
         if (row.family_revoked) return { error: 'This login has ended; log in again.' };
-        if (row.used_at) {
+        const lostAnswer =
+          row.used_at !== null && row.replaced_by !== null && row.successor_used === null && deps.now() - Date.parse(row.used_at) <= deps.config.refreshReuseGraceSeconds * 1000;
+        if (row.used_at && !lostAnswer) {
           // Committed before answering: the revocation must outlive this request's error.
           await revokeFamilies(tx, { familyId: row.family_id }, 'replayed', nowIso());
           return { error: 'This refresh token was already used, so every token of this login is revoked; log in again.' };
@@ -104,8 +123,15 @@ export function sessions(deps: Pick<ServerDeps, 'signer' | 'config' | 'now'>, di
         if (Date.parse(row.expires_at) <= deps.now()) return { error: 'This refresh token has expired; log in again.' };
         if (row.device_revoked) return { error: 'This device has been revoked; log in again.' };
         if (row.status !== 'active') return { error: 'This account is not active.' };
-        await tx.query('update refresh_tokens set used_at = $2 where token_hash = $1', [hash, nowIso()]);
-        return { session: await issue(tx, row.family_id, row.user_id, row.device_id) };
+        const session = await issue(tx, row.family_id, row.user_id, row.device_id);
+        if (lostAnswer) {
+          // The successor whose answer was lost is retired (presented later, it counts as a replay); the grace still runs from the first use.
+          await tx.query('update refresh_tokens set used_at = $2 where token_hash = $1', [row.replaced_by, nowIso()]);
+          await tx.query('update refresh_tokens set replaced_by = $2 where token_hash = $1', [hash, session.tokenHash]);
+        } else {
+          await tx.query('update refresh_tokens set used_at = $2, replaced_by = $3 where token_hash = $1', [hash, nowIso(), session.tokenHash]);
+        }
+        return { session: answer(session) };
       });
       if ('error' in outcome) throw new DmsError('session_revoked', outcome.error);
       return outcome.session;

@@ -6,6 +6,7 @@ import uploads from './003-uploads';
 import documents from './004-documents';
 import reference from './005-reference';
 import audit from './006-audit';
+import refreshSuccessor from './007-refresh-successor';
 
 export interface Migration {
   id: number;
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 4, name: 'documents', statements: documents },
   { id: 5, name: 'reference', statements: reference },
   { id: 6, name: 'audit', statements: audit },
+  { id: 7, name: 'refresh-successor', statements: refreshSuccessor },
 ];

@@ -26,6 +26,8 @@ const NIP = {
   unknownLocked: '196202021986032002',
   drift: '199512252020121006',
   refresh: '198011112006041007',
+  lostAnswer: '198203152008011008',
+  lateAnswer: '198304162009021009',
 };
 
 type Call = TestServer['call'];
@@ -168,6 +170,35 @@ describe.each<TestDbKind>(['pglite', 'postgres'])('auth on %s', (kind) => {
     // The newest token of the family went with it; the other login did not.
     expect((await refresh(third.body.refreshToken)).body.error.code).toBe('session_revoked');
     expect((await refresh(other.refreshToken)).status).toBe(200);
+  });
+
+  it('lets a spent token be exchanged again when the answer was lost, until its successor is used', async () => {
+    const account = await server.account({ instansiId: 'A1', nip: NIP.lostAnswer });
+    const first = await login(account);
+    const refresh = (token: string) => server.call('POST', '/v1/auth/refresh', { body: { refreshToken: token } });
+    const lost = await refresh(first.refreshToken); // the server rotated; the workstation never heard
+    expect(lost.status).toBe(200);
+    tick(60);
+    const again = await refresh(first.refreshToken);
+    expect(again.status).toBe(200);
+    expect(again.body.refreshToken).not.toBe(lost.body.refreshToken);
+    // The successor nobody received is retired: presented after all, it is a replay and ends the login.
+    tick(60);
+    const next = await refresh(again.body.refreshToken);
+    expect(next.status).toBe(200);
+    expect((await refresh(first.refreshToken)).body.error.code).toBe('session_revoked'); // its successor has been used now
+    expect((await refresh(next.body.refreshToken)).body.error.code).toBe('session_revoked');
+    expect((await refresh(lost.body.refreshToken)).body.error.code).toBe('session_revoked');
+  });
+
+  it('treats a spent token presented after the grace period as a replay', async () => {
+    const account = await server.account({ instansiId: 'A1', nip: NIP.lateAnswer });
+    const first = await login(account);
+    const refresh = (token: string) => server.call('POST', '/v1/auth/refresh', { body: { refreshToken: token } });
+    const lost = await refresh(first.refreshToken);
+    tick(server.config.refreshReuseGraceSeconds + 1);
+    expect((await refresh(first.refreshToken)).body.error.code).toBe('session_revoked');
+    expect((await refresh(lost.body.refreshToken)).body.error.code).toBe('session_revoked');
   });
 
   it('expires access tokens and refresh tokens', async () => {
