@@ -52,6 +52,8 @@ export default defineConfig({
           cli: resolve(root, 'main/cli/index.ts'),
           // The central DMS server (`lemari-server`), built beside main; it shares only common/.
           server: resolve(root, 'server/main.ts'),
+          // Separator detection's worker thread (main/core/separators/pool.ts looks for it beside the bundle).
+          'separators-worker': resolve(root, 'main/core/separators/worker.ts'),
         },
       },
     },

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const BENCHES = ['search', 'completeness', 'import', 'coldstart', 'firstpaint', 'encryption', 'server-upload', 'server-commit', 'separators', 'sync'];
+const BENCHES = ['search', 'completeness', 'import', 'coldstart', 'firstpaint', 'encryption', 'server-upload', 'server-commit', 'separators', 'sync', 'optimize', 'ocr'];
 const here = dirname(fileURLToPath(import.meta.url));
 
 if (!process.execArgv.join(' ').includes('tsx')) {

@@ -1,11 +1,16 @@
 // Upload throughput of the central server: one large file (1 GiB; 64 MiB with --quick)
-// through tus to the real server (POST, then PATCHes of 32 MiB streamed from disk, the way
-// the workstation uploads; timed to the last 204, which the server sends only once the
-// SHA-256 is checked and the bytes are in the blob store), against a plain HTTP PUT of the
-// same bytes to a minimal node:http server that writes them to disk, in the same run. The
-// tus server runs on PostgreSQL (the production setup; a throwaway cluster as the tests
-// start one) and on PGlite (the zero-setup default). For scale, a second minimal server
-// also hashes what it receives: SHA-256 is work a plain PUT does not do.
+// through tus to the real server (POST, then PATCHes of the workstation's 4 MiB chunk
+// streamed from disk; timed to the last 204, which the server sends only once the SHA-256
+// is checked and the bytes are in the blob store), against a plain HTTP PUT of the same
+// bytes to a minimal node:http server that writes them to disk, in the same run. The tus
+// server runs on PostgreSQL (the production setup; a throwaway cluster as the tests start
+// one) and on PGlite (the zero-setup default). For scale, a second minimal server also
+// hashes what it receives: SHA-256 is work a plain PUT does not do.
+//
+// For measuring a change: LEMARI_BENCH_SERVERS=put,tus-postgres runs only those servers,
+// LEMARI_BENCH_RUNS=5 more runs, LEMARI_BENCH_CHUNK_MIB=32 another PATCH size, and
+// LEMARI_BENCH_COMPARE_DIR=/path/to/other/checkout adds that checkout's tus server (its
+// own database on the same PostgreSQL), so old and new code alternate within one run.
 //
 // Every server is a child process, so its memory is its own: each samples its own
 // process.memoryUsage().rss while the file streams (growth shows whether memory stays
@@ -30,10 +35,13 @@ const MIB = 1024 * 1024;
 const TARGET_RATIO = 0.9;
 /** What counts as flat: the server's RSS grows by less than this while the file streams. */
 const FLAT_RSS_BYTES = 64 * MIB;
-/** Bytes per PATCH (the workstation's chunk size). */
-const CHUNK = 32 * MIB;
+/**
+ * Bytes per PATCH: the workstation's chunk size (DEFAULT_SYNC_OPTIONS.chunkBytes in
+ * main/core/sync), 4 MiB; LEMARI_BENCH_CHUNK_MIB measures another.
+ */
+const CHUNK = Number(process.env.LEMARI_BENCH_CHUNK_MIB ?? 4) * MIB;
 
-type Kind = 'put' | 'put-sha256' | 'tus-postgres' | 'tus-pglite';
+type Kind = 'put' | 'put-sha256' | 'tus-postgres' | 'tus-pglite' | 'tus-compare';
 type FromChild = { type: 'ready'; url: string; token?: string } | { type: 'report'; rssBefore: number; rssMax: number; cpuMs: number } | { type: 'cleaned' };
 type ToChild = { type: 'reset' } | { type: 'report' } | { type: 'clean' };
 
@@ -133,10 +141,10 @@ interface Child {
   ask<T extends FromChild['type']>(message: ToChild, answer: T): Promise<Extract<FromChild, { type: T }>>;
 }
 
-async function startChild(kind: Kind, dir: string, databaseUrl?: string): Promise<Child> {
-  const child = fork(fileURLToPath(import.meta.url), [], {
+async function startChild(kind: Kind, dir: string, databaseUrl?: string, script = fileURLToPath(import.meta.url)): Promise<Child> {
+  const child = fork(script, [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, LEMARI_BENCH_CHILD: kind, LEMARI_BENCH_DIR: dir, LEMARI_BENCH_DATABASE_URL: databaseUrl ?? '' },
+    env: { ...process.env, LEMARI_BENCH_CHILD: kind === 'tus-compare' ? 'tus-postgres' : kind, LEMARI_BENCH_DIR: dir, LEMARI_BENCH_DATABASE_URL: databaseUrl ?? '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T extends FromChild['type']>(type: T) =>
@@ -217,11 +225,11 @@ async function ensureInput(size: number, options: BenchOptions): Promise<{ file:
 }
 
 /** A throwaway PostgreSQL cluster, as the integration tests use; null where none is installed. */
-async function postgres(options: BenchOptions): Promise<{ url: string; stop(): Promise<void> } | null> {
+async function postgres(options: BenchOptions): Promise<{ url: string; another(): Promise<string>; stop(): Promise<void> } | null> {
   try {
     const { startCluster, createTestDatabase } = await import('../tests/helpers/postgres');
     const cluster = await startCluster();
-    return { url: await createTestDatabase(cluster.url, 'bench'), stop: () => cluster.stop() };
+    return { url: await createTestDatabase(cluster.url, 'bench'), another: () => createTestDatabase(cluster.url, 'bench2'), stop: () => cluster.stop() };
   } catch (error) {
     options.log(`  no PostgreSQL for the bench: ${(error as Error).message.split('\n')[0]}`);
     return null;
@@ -240,11 +248,12 @@ const LABELS: Record<Kind, string> = {
   'put-sha256': 'info: the same PUT server, also hashing SHA-256 as bytes arrive',
   'tus-postgres': `tus on PostgreSQL: POST + PATCHes of ${bytes(CHUNK)}, SHA-256 checked, into the blob store`,
   'tus-pglite': 'info: the same tus upload on PGlite (the zero-setup default)',
+  'tus-compare': 'compare: tus on PostgreSQL, server code of LEMARI_BENCH_COMPARE_DIR',
 };
 
 export default async function serverUploadBench(options: BenchOptions): Promise<BenchResult> {
   const size = options.quick ? 64 * MIB : 1024 * MIB;
-  const runs = options.quick ? 2 : 3;
+  const runs = Number(process.env.LEMARI_BENCH_RUNS ?? (options.quick ? 2 : 3));
   options.log(`server-upload: ${bytes(size)}, ${runs} runs per server`);
   const input = await ensureInput(size, options);
   const work = mkdtempSync(join(cacheDir(), 'server-upload-run-'));
@@ -252,10 +261,15 @@ export default async function serverUploadBench(options: BenchOptions): Promise<
   const children = new Map<Kind, Child>();
   const pg = await postgres(options);
   try {
+    // LEMARI_BENCH_SERVERS=put,tus-postgres measures only those (the PUT baseline always runs).
+    const only = process.env.LEMARI_BENCH_SERVERS?.split(',');
+    const wanted = (kind: Kind) => kind === 'put' || !only || only.includes(kind);
     children.set('put', await startChild('put', join(work, 'put')));
-    children.set('put-sha256', await startChild('put-sha256', join(work, 'put-sha256')));
-    if (pg) children.set('tus-postgres', await startChild('tus-postgres', join(work, 'tus-postgres'), pg.url));
-    children.set('tus-pglite', await startChild('tus-pglite', join(work, 'tus-pglite')));
+    if (wanted('put-sha256')) children.set('put-sha256', await startChild('put-sha256', join(work, 'put-sha256')));
+    if (pg && wanted('tus-postgres')) children.set('tus-postgres', await startChild('tus-postgres', join(work, 'tus-postgres'), pg.url));
+    const compare = process.env.LEMARI_BENCH_COMPARE_DIR;
+    if (pg && compare) children.set('tus-compare', await startChild('tus-compare', join(work, 'tus-compare'), await pg.another(), join(compare, 'bench/server-upload.ts')));
+    if (wanted('tus-pglite')) children.set('tus-pglite', await startChild('tus-pglite', join(work, 'tus-pglite')));
     const results = new Map<Kind, Measured>([...children.keys()].map((kind) => [kind, { mbps: [], rssGrowth: [], rssBefore: [], cpuMsPerGiB: [] }]));
     for (let run = 0; run < runs; run++) {
       for (const [kind, server] of children) {
@@ -306,7 +320,7 @@ export default async function serverUploadBench(options: BenchOptions): Promise<
       tables: [table],
       notes: [
         'The tus servers are the real one (`startServer`; blobs and uploads in directories on one file system, so a verified upload is linked into the blob store, not copied); each run stores the bytes anew (the blob directory is emptied between runs).',
-        'Every server fsyncs the file before answering; the tus time includes the SHA-256 of the stored file (read back while it is fsynced) and the move into the blob store.',
+        'Every server fsyncs the file before answering; the tus time includes the SHA-256 check (taken while the bytes are written) and the move into the blob store.',
         'RSS is sampled every 20 ms inside each server process (process.memoryUsage().rss): growth is the largest sample minus the value just before the upload. CPU is process.cpuUsage() of the server over the upload.',
         'The client (this process) streams the file from disk for every request; client, servers and PostgreSQL share the machine.',
       ],

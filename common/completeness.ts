@@ -16,8 +16,11 @@ export const CompletenessRule = z
     /** A labelled document of any of these types counts toward the item. */
     types: z.array(z.string().regex(/^[A-Z][A-Z0-9_]*$/)).min(1),
     kinds: z.array(z.enum(['pns', 'pppk'])).min(1),
-    /** How many documents the history calls for: one, or one per rank change since entry. */
-    expected: z.enum(['one', 'rankChanges']),
+    /**
+     * How many documents the history calls for: one, one per rank change since entry, or (PPPK)
+     * one per work contract, which the NI PPPK counts in its digits 13-14.
+     */
+    expected: z.enum(['one', 'rankChanges', 'pppkContracts']),
     /** The item is expected only when all of these hold; otherwise it counts in full. */
     when: z
       .object({

@@ -93,6 +93,19 @@ export const DocumentDetail = DocumentSummary.extend({
 });
 export type DocumentDetail = z.infer<typeof DocumentDetail>;
 
+// OCR (issue 6, main/core/ocr): a document's reading in the background and the label
+// fields proposed from its text; the clerk accepts each proposal, nothing is filled alone.
+export const OcrStatus = z.object({
+  status: z.enum(['none', 'pending', 'running', 'done', 'failed']),
+  pagesDone: z.number().int(),
+  pageCount: z.number().int(),
+  /** Why the reading failed (a page timed out, the file could not be read). */
+  error: z.string().nullable(),
+  /** Read once the text is in (also from the pages read before a failure); dates ISO. */
+  proposals: z.object({ nip: z.string().nullable(), nomor: z.string().nullable(), tanggal: z.string().nullable(), tmt: z.string().nullable() }).nullable(),
+});
+export type OcrStatus = z.infer<typeof OcrStatus>;
+
 export const ImportFailureCode = z.enum([
   'empty',
   'too_large',
@@ -166,6 +179,8 @@ export const Settings = z.object({
   syncWindow: z.object({ start: HhMm, end: HhMm }).strict().nullable(),
   /** Verification (issue 7): labelled documents wait for a verifier's approval before sync. */
   requireApproval: z.boolean(),
+  /** Separator sheets (issue 6): multi-page scans are searched for sheets and split at them; off for offices that never print them. */
+  separatorSheets: z.boolean(),
   /** The agency named on every generated report (null: the instansi of the server session, else a generic name). */
   agencyName: z.string().trim().min(1).max(200).nullable(),
   /** The city of the place-and-date line above a report's signatures ("Kota Contoh, 24 November 2026"). */
@@ -422,6 +437,40 @@ const RetentionExecution = z
   .object({ id: Id, agency: z.string().trim().min(1).max(200), place: z.string().trim().min(1).max(100), note: z.string().trim().max(1000).default('') })
   .strict();
 
+// Size budget and the optimizer (issue 6, main/core/optimize).
+export const OptimizedPage = z.object({
+  /** colour, gray or bilevel; null: copied as it was (not a plain scan, or it would not shrink). */
+  kind: z.enum(['colour', 'gray', 'bilevel']).nullable(),
+  dpi: z.number().int().nullable(),
+  before: z.number().int(),
+  after: z.number().int(),
+  reencoded: z.boolean(),
+});
+export type OptimizedPage = z.infer<typeof OptimizedPage>;
+export const OptimizeProposal = z.object({
+  documentId: Id,
+  before: z.number().int(),
+  after: z.number().int(),
+  pageCount: z.number().int(),
+  maxBytes: z.number().int(),
+  underBudget: z.boolean(),
+  pages: z.array(OptimizedPage),
+  createdAt: z.string(),
+});
+export type OptimizeProposal = z.infer<typeof OptimizeProposal>;
+export const OptimizeStatus = z.object({
+  documentId: Id,
+  size: z.number().int(),
+  maxBytes: z.number().int(),
+  overBudget: z.boolean(),
+  proposal: OptimizeProposal.nullable(),
+  /** The content before the accepted optimization, kept until the server verified the new one. */
+  original: z.object({ sha256: z.string(), size: z.number().int(), keptAt: z.string(), releasedAt: z.string().nullable() }).nullable(),
+});
+export type OptimizeStatus = z.infer<typeof OptimizeStatus>;
+export const OptimizePreview = z.object({ page: z.number().int(), pageCount: z.number().int(), original: z.string(), optimized: z.string() });
+export type OptimizePreview = z.infer<typeof OptimizePreview>;
+
 export const contract = {
   'auth.status': method(
     z.object({}).strict(),
@@ -549,6 +598,28 @@ export const contract = {
     CAPTURE,
   ),
 
+  // Page tools (issue 6, main/core/pages): each edit makes new document bytes (pages copied, never
+  // re-encoded); page numbers are 1-based. blank proposes pages to remove, inspect finds low-dpi scans.
+  'pages.inspect': method(
+    z.object({ id: Id }).strict(),
+    z.object({ pages: z.array(z.object({ number: z.number().int(), dpi: z.number().nullable(), low: z.boolean() })), lowDpi: z.array(z.number().int()), minDpi: z.number() }),
+    ANY_ROLE,
+  ),
+  'pages.blank': method(z.object({ id: Id }).strict(), z.object({ pages: z.array(z.number().int()) }), CAPTURE),
+  'pages.rotate': method(
+    z.object({ id: Id, pages: z.array(z.number().int().min(1)).min(1).max(10000), degrees: z.union([z.literal(90), z.literal(180), z.literal(270)]) }).strict(),
+    DocumentDetail,
+    CAPTURE,
+  ),
+  'pages.move': method(z.object({ id: Id, from: z.number().int().min(1), to: z.number().int().min(1) }).strict(), DocumentDetail, CAPTURE),
+  'pages.delete': method(z.object({ id: Id, pages: z.array(z.number().int().min(1)).min(1).max(10000) }).strict(), DocumentDetail, CAPTURE),
+  'pages.split': method(
+    z.object({ id: Id, at: z.number().int().min(1), keepNip: z.boolean().default(true) }).strict(),
+    z.object({ original: DocumentDetail, created: DocumentDetail }),
+    CAPTURE,
+  ),
+  'pages.merge': method(z.object({ ids: z.array(Id).min(2).max(100) }).strict(), DocumentDetail, CAPTURE),
+
   'search.query': method(
     z
       .object({
@@ -644,6 +715,8 @@ export const contract = {
   'retention.proposal': method(z.object({ id: Id }).strict(), ProposalDetail, OVERSIGHT),
   'retention.recommend': method(z.object({ id: Id, note: z.string().trim().min(1).max(1000) }).strict(), ProposalDetail, OVERSIGHT),
   'retention.approve': method(z.object({ id: Id, note: z.string().trim().max(1000).default('') }).strict(), ProposalDetail, ADMIN),
+  // Retention edges (issue 7): an admin rejects or withdraws a proposal before it is carried out.
+  'retention.reject': method(z.object({ id: Id, reason: z.string().trim().min(1).max(1000) }).strict(), z.object({ id: Id, number: z.string(), documents: z.number().int() }), ADMIN),
   'retention.destroy': method(RetentionExecution, z.object({ proposal: ProposalDetail, report: RetentionReport }), ADMIN),
   'retention.handOver': method(RetentionExecution, z.object({ proposal: ProposalDetail, report: RetentionReport }), ADMIN),
   'retention.report': method(z.object({ id: Id }).strict(), ExportedFile, OVERSIGHT),
@@ -652,6 +725,16 @@ export const contract = {
     z.object({ report: RetentionReport, file: ExportedFile }),
     ANY_ROLE,
   ),
+  // OCR (issue 6): reading status and label proposals of one document.
+  'ocr.status': method(z.object({ documentId: Id }).strict(), OcrStatus, ANY_ROLE),
+
+  // Size budget and the optimizer (issue 6, main/core/optimize): whether a document is over its
+  // type's budget, an optimized version to compare (page renders as JPEG data URLs) and accept.
+  'optimize.status': method(z.object({ id: Id }).strict(), OptimizeStatus, ANY_ROLE),
+  'optimize.propose': method(z.object({ id: Id }).strict(), OptimizeProposal, CAPTURE),
+  'optimize.preview': method(z.object({ id: Id, page: z.number().int().min(1).max(10000).default(1) }).strict(), OptimizePreview, CAPTURE),
+  'optimize.accept': method(z.object({ id: Id }).strict(), OptimizeStatus, CAPTURE),
+  'optimize.discard': method(z.object({ id: Id }).strict(), OptimizeStatus, CAPTURE),
 } as const;
 
 export type Contract = typeof contract;

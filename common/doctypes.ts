@@ -28,6 +28,7 @@ export const DocumentType = z.object({
   jenisRiwayat: z.number().int().nullable(),
   category: z.enum(['utama', 'kondisional', 'pendukung']),
   fields: z.array(z.object({ key: z.string().regex(/^[a-z][a-z0-9_]*$/), required: z.boolean() })),
+  /** Size budget in bytes (issue 6): a conservative default, see ReferenceData.sizeBudget. */
   maxBytes: z.number().int().positive(),
   /** Words in a file name that point at this type ("sk pns", "ijazah"). */
   aliases: z.array(z.string().min(2)),
@@ -40,8 +41,23 @@ export type Golongan = z.infer<typeof Golongan>;
 export const KedudukanHukum = z.object({ code: z.string(), name: z.string() });
 export type KedudukanHukum = z.infer<typeof KedudukanHukum>;
 
+/**
+ * Size budget (issue 6): BKN's limits are not public, so the shipped numbers are conservative
+ * defaults; `note` says where an office changes them. A type's own maxBytes wins.
+ */
+export const SizeBudget = z.object({ defaultMaxBytes: z.number().int().positive(), note: z.string() });
+export type SizeBudget = z.infer<typeof SizeBudget>;
+/** Used when reference data carries no sizeBudget (an older profile override). */
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+
+/** The budget of a document of `typeCode` (null: not labelled yet). */
+export function maxBytesOf(data: Pick<ReferenceData, 'documentTypes' | 'sizeBudget'>, typeCode: string | null): number {
+  return data.documentTypes.find((type) => type.code === typeCode)?.maxBytes ?? data.sizeBudget?.defaultMaxBytes ?? DEFAULT_MAX_BYTES;
+}
+
 export const ReferenceData = z.object({
   version: z.string(),
+  sizeBudget: SizeBudget.optional(),
   fields: z.record(z.string(), FieldDef),
   documentTypes: z.array(DocumentType),
   golongan: z.array(Golongan),

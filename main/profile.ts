@@ -23,11 +23,14 @@ import { createCompleteness, loadCompletenessRules } from './core/completeness';
 import { createSeparators } from './core/separators';
 import { createCompletenessExport } from './core/completeness/export';
 import { createDocuments } from './core/documents';
+// OCR (issue 6).
+import { createOcr, type OcrService, type Recognizer } from './core/ocr';
 import { createEmployees } from './core/employees';
 import { EventBus } from './core/events';
 import { createMaintenance } from './core/maintenance';
 import { systemClock, type Clock, type Translate } from './core/ports';
 import { createReview } from './core/review';
+import { createPages } from './core/pages'; // page tools (issue 6)
 // Retention (issue 7).
 import { createRetention, loadJraSchedule, reportText } from './core/retention';
 import { exportReport } from './infra/reports';
@@ -44,9 +47,14 @@ import { openDatabase, type Db } from './infra/db';
 import { createDmsClient } from './infra/dms';
 import { createTusUploads } from './infra/dms/tus';
 import { loadReferenceData } from './infra/reference';
+import { referenceWithServerTypes } from './core/sync/server-types';
 import type { SettingsStore } from './infra/settings';
 import { readTable } from './infra/sheets';
 import { StagingArea } from './infra/staging';
+// Size budget and the optimizer (issue 6).
+import { createOptimizer } from './core/optimize';
+import { reencodePdf, renderPageJpeg } from './infra/images/reencode';
+import { inspectPdf } from './infra/pdf';
 
 export type HostKind = 'electron' | 'web' | 'cli';
 
@@ -78,6 +86,12 @@ export interface ProfileOptions {
   watchHotFolders?: boolean;
   /** Tests only: the hot folder's disk and timers. */
   hotFolderPorts?: { fs?: HotFolderFs; timers?: Timers };
+  /**
+   * OCR (issue 6): read imported documents in the background from open to close (Electron
+   * and the web host). Off, documents stay queued for the next profile that reads. Tests
+   * pass a recognizer or a page timeout.
+   */
+  ocr?: boolean | { recognizer?: Recognizer; pageTimeoutMs?: number };
 }
 
 export interface DocumentContent {
@@ -95,6 +109,8 @@ export interface Profile {
   db: Db;
   /** The hot folder watcher; `lemari watch` starts it on a folder of its own. */
   hotFolders: HotFolders;
+  /** OCR (issue 6): the background reading queue (tests wait on its idle()). */
+  ocr: OcrService;
   /** A fresh, logged-out session for a new connection (tab, window, CLI run). */
   newSession(): Session;
   /** The stored PDF for a viewer; the opening is audited. Refused without a logged-in session. */
@@ -151,12 +167,13 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const staging = await new StagingArea(join(dataDir, 'staging')).init();
   await staging.sweep(clock.now().getTime(), STAGING_MAX_AGE_MS);
   const events = new EventBus();
-  const referenceOf = () => reference;
+  // Sync (issue 5, sync/server-types.ts): the server's document types the file does not know are usable for labelling.
+  const referenceOf = referenceWithServerTypes(db, reference);
 
   const audit = createAuditLog({ db, clock });
   const auth = createAuth({ db, clock, translate, secrets: options.secrets, audit, blockList: loadPasswordBlockList(options.resourcesDir) });
   const employees = createEmployees({ db, clock, translate, reference: referenceOf, readTable, audit });
-  const documents = createDocuments({ db, blobs, clock, translate, reference: referenceOf, locale: () => settings.get().locale, audit });
+  const documents = createDocuments({ db, blobs, clock, translate, reference: referenceOf, locale: () => settings.get().locale, audit, events });
   const search = createSearch({ db });
   const completeness = createCompleteness({ db, translate, rules: () => completenessRules, reference: referenceOf });
   // Separator sheets (issue 6): printed per employee; the import splits at them (capture pipeline).
@@ -175,7 +192,9 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     audit,
   });
   const operatorOf = (session: Session) => ({ nip: session.user!.nip, nama: session.user!.nama });
-  const capture = createCapture({ db, blobs, clock, translate, events, reference: referenceOf, maxFileBytes: () => settings.get().maxFileBytes, logger, locale: () => settings.get().locale, audit });
+  const capture = createCapture({ db, blobs, clock, translate, events, reference: referenceOf, maxFileBytes: () => settings.get().maxFileBytes, logger, locale: () => settings.get().locale, audit,
+    // Separator sheets (issue 6): the admin's switch, read per file.
+    separatorSheets: () => settings.get().separatorSheets });
   const hotFolders = createHotFolders({
     fs: options.hotFolderPorts?.fs ?? nodeHotFolderFs,
     timers: options.hotFolderPorts?.timers ?? realTimers,
@@ -192,6 +211,22 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   if (options.watchHotFolders) {
     hotFolders.setFolders(settings.get().hotFolders);
     hotFolders.start(HOT_FOLDER_ACTOR);
+  }
+  // OCR (issue 6): imports queue their documents (a trigger); each import's change event wakes the reader.
+  const ocrOptions = typeof options.ocr === 'object' ? options.ocr : {};
+  const ocr = createOcr({
+    db,
+    blobs,
+    clock,
+    translate,
+    events,
+    logger,
+    recognizer: ocrOptions.recognizer,
+    pageTimeoutMs: ocrOptions.pageTimeoutMs === undefined ? undefined : () => ocrOptions.pageTimeoutMs!,
+  });
+  if (options.ocr) {
+    events.subscribe((name) => name === 'documents.onDidChange' && ocr.kick());
+    ocr.start();
   }
   function changeHotFolders(session: Session, path: string, add: boolean) {
     const current = settings.get().hotFolders;
@@ -270,6 +305,25 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   });
   // Verification (issue 7).
   const review = createReview({ db, clock, translate, audit, events, requireApproval: () => settings.get().requireApproval });
+  // Size budget and the optimizer (issue 6): originals are released once a sync run has the optimized bytes verified.
+  const optimizer = createOptimizer({
+    db,
+    blobs,
+    clock,
+    translate,
+    locale: () => settings.get().locale,
+    reference: referenceOf,
+    audit,
+    ports: { reencode: (bytes) => reencodePdf(bytes), inspect: inspectPdf, renderPage: (bytes, index) => renderPageJpeg(bytes, index) },
+    removeBlob: (sha256) => rm(blobs.pathOf(sha256), { force: true }),
+  });
+  const releaseOriginals = () => void optimizer.release().catch((error: unknown) => logger.error('releasing optimized originals failed', error));
+  events.subscribe((name, payload) => {
+    if (name === 'sync.onDidProgress' && (payload as { phase: string }).phase !== 'running') releaseOriginals();
+  });
+  releaseOriginals();
+  // Page tools (issue 6): edits make new bytes; the old blob stays (see main/core/pages).
+  const pages = createPages({ db, blobs, clock, translate, audit, events, detail: (id) => documents.get(id) });
 
   function resolveFile(ref: FileRef): { path: string; name: string; stagedId?: string } {
     if ('path' in ref) return { path: ref.path, name: basename(ref.path) };
@@ -434,7 +488,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
       audit.append({ actor: actorOf(session).id, action: 'settings.changed', detail: input });
       return next;
     },
-    'reference.get': () => reference,
+    'reference.get': () => referenceOf(),
     'employees.import': (input, { session }) => withFiles([input.file], ([file]) => employees.importFile(file.path, file.name, actorOf(session))),
     'employees.search': (input) => employees.search(input),
     'employees.get': (input) => employees.get(input.nip),
@@ -480,6 +534,14 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     'review.approve': (input, { session }) => review.approve(input.items, actorOf(session)),
     'review.reject': (input, { session }) => review.reject(input.id, input.reason, actorOf(session)),
     'review.rejected': (input) => review.rejected(input),
+    // Page tools (issue 6).
+    'pages.inspect': (input) => pages.inspect(input.id),
+    'pages.blank': (input) => pages.blank(input.id),
+    'pages.rotate': (input, { session }) => pages.rotate(input, actorOf(session)),
+    'pages.move': (input, { session }) => pages.move(input, actorOf(session)),
+    'pages.delete': (input, { session }) => pages.remove(input, actorOf(session)),
+    'pages.split': (input, { session }) => pages.split(input, actorOf(session)),
+    'pages.merge': (input, { session }) => pages.merge(input, actorOf(session)),
     'completeness.employee': (input) => completeness.employee(input.nip),
     'completeness.summary': (input) => completeness.summary(input),
     'completeness.queue': (input) => completeness.queue(input),
@@ -501,10 +563,19 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     'retention.proposal': (input) => retention.proposal(input.id),
     'retention.recommend': (input, { session }) => retention.recommend(input, actorOf(session)),
     'retention.approve': (input, { session }) => retention.approve(input, actorOf(session)),
+    'retention.reject': (input, { session }) => retention.reject(input, actorOf(session)),
     'retention.destroy': (input, { session }) => retention.execute({ ...input, kind: 'musnah' }, actorOf(session)),
     'retention.handOver': (input, { session }) => retention.execute({ ...input, kind: 'permanen' }, actorOf(session)),
     'retention.report': (input) => retention.report(input.id),
     'retention.alihMedia': (input, { session }) => retention.alihMedia(input, actorOf(session)),
+    // OCR (issue 6).
+    'ocr.status': (input) => ocr.status(input.documentId),
+    // Size budget and the optimizer (issue 6).
+    'optimize.status': (input) => optimizer.status(input.id),
+    'optimize.propose': (input) => optimizer.propose(input.id),
+    'optimize.preview': (input) => optimizer.preview(input.id, input.page),
+    'optimize.accept': (input, { session }) => optimizer.accept(input.id, actorOf(session)),
+    'optimize.discard': (input) => optimizer.discard(input.id),
   };
 
   return {
@@ -524,6 +595,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     staging,
     db,
     hotFolders,
+    ocr,
     async documentContent(id, session) {
       const refusal = authorize(contract['documents.get'].access, session);
       if (refusal) throw new AppError(refusalCode(refusal), translate(`access.${refusal}`, { role: session.user?.role ?? '' }));
@@ -545,6 +617,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
       await hotFolders.stop();
       // Waiting thumbnails are dropped (they render when first asked for); the current one finishes.
       await capture.close();
+      // OCR (issue 6): the page being read is dropped; its document is read again at the next start.
+      await ocr.close();
       db.close();
     },
   };

@@ -276,6 +276,8 @@ export const en: Record<MessageKey, string> = {
   'retention.not_musnah': 'Proposal {number} is a static-archive list, not a disposal proposal',
   'retention.not_statis': 'Proposal {number} is a disposal proposal, not a static-archive list',
   'retention.wrong_state': 'Proposal {number} is {state}; this step cannot be taken',
+  // Retention edges (issue 7): destruction waits for the sync outbox.
+  'retention.unsent_in_proposal': 'Documents {ids} have not reached the DMS server yet. Run a sync first, then destroy.',
   'retention.nothing_due_musnah': 'No archives are due for destruction',
   'retention.nothing_due_statis': 'No archives are due to become static archives',
   'retention.nothing_digitized': 'No documents were digitized between {from} and {to}',
@@ -319,4 +321,25 @@ export const en: Record<MessageKey, string> = {
   'retention.report.sign_receiver': 'Received by',
   'retention.report.sign_operator': 'Conversion operator',
   'retention.report.sign_knowing': 'Acknowledged by',
+  // OCR (issue 6).
+  'ocr.timeout': 'Text recognition (OCR) of page {page} took longer than {seconds} s',
+  'ocr.failed': 'Text recognition (OCR) of page {page} failed: {reason}',
+  // Page tools (issue 6, main/core/pages).
+  'pages.no_such_page': 'There is no page {page}; this document has {count} pages',
+  'pages.delete_all': 'Not every page can be deleted; keep at least one page',
+  'pages.split_at': 'Split from page 2 to {count}: the new document holds that page to the end',
+  'pages.split_exists': 'Those pages are stored already as document #{id}',
+  'pages.split_name': '{name} (from p. {page})',
+  'pages.merge_twice': 'The same document was chosen more than once to merge',
+  'pages.merge_nips': 'Only documents of the same NIP (or unlabelled) can be merged; chosen: NIP {nips}',
+  'pages.merge_sent': 'Document #{id} is queued for sending or on the server already; only the first document may have been sent',
+  'pages.in_transit': 'Document #{id} is being sent to the server or waits for a conflict to be resolved; change its pages after that',
+  'pages.disposed': 'Document #{id} was destroyed or handed over; its pages cannot change',
+  'pages.changed': 'Document #{id} was just changed in another window; open it again and repeat',
+  // Size budget and the optimizer (issue 6, main/core/optimize).
+  'optimize.failed': 'Document #{id} cannot be optimized: {reason}. The document was not changed.',
+  'optimize.no_gain': 'Optimizing does not make document #{id} smaller ({size}); the document was not changed.',
+  'optimize.no_proposal': 'Document #{id} has no optimized version yet; click Optimize first.',
+  'optimize.stale': 'Document #{id} changed since it was optimized; optimize it again.',
+  'optimize.bad_page': 'Document #{id} has only {count} pages',
 };

@@ -274,6 +274,8 @@ export const id = {
   'retention.not_musnah': 'Usulan {number} adalah daftar arsip statis, bukan usul musnah',
   'retention.not_statis': 'Usulan {number} adalah usul musnah, bukan daftar arsip statis',
   'retention.wrong_state': 'Usulan {number} berstatus {state}; langkah ini tidak dapat dilakukan',
+  // Retention edges (issue 7): destruction waits for the sync outbox.
+  'retention.unsent_in_proposal': 'Dokumen {ids} belum terkirim ke server DMS. Jalankan sinkronisasi dulu, lalu musnahkan.',
   'retention.nothing_due_musnah': 'Tidak ada arsip yang jatuh tempo untuk dimusnahkan',
   'retention.nothing_due_statis': 'Tidak ada arsip yang jatuh tempo menjadi arsip statis',
   'retention.nothing_digitized': 'Tidak ada dokumen yang didigitalkan antara {from} dan {to}',
@@ -318,6 +320,27 @@ export const id = {
   'retention.report.sign_receiver': 'Yang menerima',
   'retention.report.sign_operator': 'Operator alih media',
   'retention.report.sign_knowing': 'Yang mengetahui',
+  // OCR (issue 6).
+  'ocr.timeout': 'Pembacaan teks (OCR) halaman {page} melewati batas {seconds} detik',
+  'ocr.failed': 'Pembacaan teks (OCR) halaman {page} gagal: {reason}',
+  // Page tools (issue 6, main/core/pages).
+  'pages.no_such_page': 'Halaman {page} tidak ada; dokumen ini {count} halaman',
+  'pages.delete_all': 'Semua halaman tidak boleh dihapus; sisakan paling sedikit satu halaman',
+  'pages.split_at': 'Pisahkan mulai halaman 2 sampai {count}: dokumen baru berisi halaman itu sampai akhir',
+  'pages.split_exists': 'Halaman-halaman itu sudah tersimpan sebagai dokumen #{id}',
+  'pages.split_name': '{name} (mulai hlm. {page})',
+  'pages.merge_twice': 'Dokumen yang sama dipilih lebih dari sekali untuk digabung',
+  'pages.merge_nips': 'Hanya dokumen dengan NIP yang sama (atau belum berlabel) yang dapat digabung; terpilih NIP {nips}',
+  'pages.merge_sent': 'Dokumen #{id} sudah masuk antrean kirim atau ada di server; hanya dokumen pertama yang boleh sudah terkirim',
+  'pages.in_transit': 'Dokumen #{id} sedang dikirim ke server atau menunggu penyelesaian konflik; ubah halamannya setelah itu selesai',
+  'pages.disposed': 'Dokumen #{id} sudah dimusnahkan atau diserahkan; halamannya tidak dapat diubah',
+  'pages.changed': 'Dokumen #{id} baru saja diubah di jendela lain; buka lagi lalu ulangi',
+  // Size budget and the optimizer (issue 6, main/core/optimize).
+  'optimize.failed': 'Dokumen #{id} tidak dapat dioptimalkan: {reason}. Dokumen tidak diubah.',
+  'optimize.no_gain': 'Optimasi tidak memperkecil dokumen #{id} ({size}); dokumen tidak diubah.',
+  'optimize.no_proposal': 'Belum ada hasil optimasi dokumen #{id}; klik Optimalkan dulu.',
+  'optimize.stale': 'Dokumen #{id} berubah sejak dioptimalkan; optimalkan lagi.',
+  'optimize.bad_page': 'Dokumen #{id} hanya punya {count} halaman',
 } as const;
 
 export type MessageKey = keyof typeof id;

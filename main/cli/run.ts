@@ -61,6 +61,9 @@ const USAGE = `Penggunaan / usage: lemari <perintah> [opsi]
   sync [--report]                       antrekan dokumen siap lalu kirim ke server pusat
                                         (untuk penjadwal OS; keluar 1 bila ada yang tak terkirim);
                                         --report menulis laporan CSV ke DIR/laporan/
+  retention status                      tahap arsip (penyusutan) dan usulan yang ada
+  retention propose musnah|statis       susun Daftar Arsip Usul Musnah / daftar arsip statis
+                                        dan cetak isinya (admin)
 
 Opsi umum / common options:
   --data-dir DIR   profil (juga LEMARI_DATA_DIR; bawaan: folder data pengguna OS)
@@ -163,7 +166,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       (group === 'search' && positionals.length >= 2) ||
       (group === 'verify' && verb === undefined) ||
       (group === 'watch' && positionals.length === 2) ||
-      (group === 'sync' && verb === undefined);
+      (group === 'sync' && verb === undefined) ||
+      // Retention (issue 7): status and the proposed list, for an admin's terminal.
+      (group === 'retention' && ((verb === 'status' && rest.length === 0) || (verb === 'propose' && rest.length === 1 && ['musnah', 'statis'].includes(rest[0]))));
     if (!known) throw new UsageError(positionals.join(' '));
 
     // Everything else runs as a named user, with the same checks as the UI.
@@ -318,6 +323,32 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         ].join('\n'),
       );
       return report.problems.length > 0 || report.remaining > 0 || report.stopped ? EXIT.failed : EXIT.ok;
+    }
+
+    // Retention (issue 7): the same calls as the Penyusutan view.
+    if (group === 'retention' && verb === 'status') {
+      const overview = await call('retention.overview', {});
+      const { today, phases, proposals } = overview;
+      print({ today, confirmed: overview.confirmed, phases, proposals }, () =>
+        [
+          ...Object.entries(phases).map(([phase, count]) => `${phase}\t${count}`),
+          ...proposals.map((p) => [p.number, p.state, p.kind, p.itemCount].join('\t')),
+          '',
+        ].join('\n'),
+      );
+      return EXIT.ok;
+    }
+
+    if (group === 'retention' && verb === 'propose') {
+      const proposal = await call('retention.propose', { kind: rest[0] === 'musnah' ? 'musnah' : 'permanen' });
+      print(proposal, () =>
+        [
+          `${proposal.number}\t${proposal.state}\t${proposal.items.length}`,
+          ...proposal.items.map((item) => [`  #${item.documentId}`, item.nip, item.nama, item.typeCode, item.nomor ?? '', item.dueOn].join('\t')),
+          '',
+        ].join('\n'),
+      );
+      return EXIT.ok;
     }
 
     if (group === 'verify' && verb === undefined) {

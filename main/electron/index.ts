@@ -68,7 +68,7 @@ async function start(): Promise<void> {
   const resourcesDir = app.isPackaged ? join(process.resourcesPath, 'resources') : join(app.getAppPath(), 'resources');
   let profile: Profile;
   try {
-    profile = await openProfile({ dataDir, host: 'electron', resourcesDir, settings, logger, version: app.getVersion(), secrets: secretStore(), watchHotFolders: true });
+    profile = await openProfile({ dataDir, host: 'electron', resourcesDir, settings, logger, version: app.getVersion(), secrets: secretStore(), watchHotFolders: true, ocr: true });
   } catch (error) {
     fatal(error, settings);
     return;

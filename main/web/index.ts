@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   // The browser host, like the CLI, keeps the profile's keys in a 0600 key file (DESIGN.md).
   let profile;
   try {
-    profile = await openProfile({ dataDir, host: 'web', resourcesDir, settings, logger, version: readVersion(resourcesDir), secrets: new KeyFileSecretStore(dataDir), watchHotFolders: true });
+    profile = await openProfile({ dataDir, host: 'web', resourcesDir, settings, logger, version: readVersion(resourcesDir), secrets: new KeyFileSecretStore(dataDir), watchHotFolders: true, ocr: true });
   } catch (error) {
     if (error instanceof SecretStoreError) throw new Error(secretStoreMessage(error, (key, params) => t(settings.get().locale, key, params)), { cause: error });
     throw error;

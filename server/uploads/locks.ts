@@ -145,8 +145,8 @@ class AdvisoryLocks {
 
   async unlock(id: string): Promise<void> {
     const client = await this.connection();
-    await client.query('select pg_advisory_unlock($1, $2)', [LOCK_SPACE, lockKey(id)]);
-    await client.query('select pg_notify($1, $2)', [UNLOCKED_CHANNEL, id]);
+    // One round trip: this runs after every PATCH.
+    await client.query('select pg_advisory_unlock($1, $2), pg_notify($3, $4)', [LOCK_SPACE, lockKey(id), UNLOCKED_CHANNEL, id]);
   }
 
   async askRelease(id: string): Promise<void> {

@@ -157,7 +157,7 @@ export class UploadService {
       if (!row) throw notFound();
       if (row.status === 'complete') return;
       if (row.status !== 'receiving') throw gone(row);
-      const sha256 = await this.store.hashAndSync(id);
+      const sha256 = await this.store.hashAndSync(id, row.size);
       if (sha256 !== row.declared_sha256) {
         await this.deps.db.query("update uploads set status = 'rejected', updated_at = $2 where id = $1 and status = 'receiving'", [id, this.iso()]);
         await this.store.discard(id);

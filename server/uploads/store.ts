@@ -4,18 +4,23 @@
 // moved into the blob store) still answers HEAD with its full offset, from its row: a
 // client whose last PATCH lost its answer learns that it is done instead of starting over.
 //
-// The SHA-256 is taken from the stored file once the last byte is in, not from the bytes
-// in flight: an upload may arrive in pieces through several nodes and broken PATCHes,
-// and what counts is what the disk holds. The file is read back while it is fsynced
-// (which the blob store needs anyway); its pages are still in the cache, so the hash runs
-// beside the disk's flush. (Hashing on the fly, on a worker thread, was measured too: no
-// faster on 2 cores, where the hash competes with receiving for the same CPU, and a pool
-// of batch buffers more per node. See bench/server-upload.ts.)
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+// The SHA-256 is taken while the bytes are written, in the same pass (HASHING below),
+// when one node has seen an upload's every byte in order; otherwise (a resume through
+// another node, a restart, a broken PATCH) from the stored file once the last byte is in.
+//
+// Durability: a PATCH is acknowledged once its bytes are written to the file, not
+// fsynced; the file is fsynced once, when the last byte is in and before the upload
+// counts. An acknowledged offset survives a crash of the server process (the bytes are in
+// the kernel's page cache), not necessarily a crash of the machine: then HEAD answers the
+// size the file has on disk, the client resumes there, and whatever the crash tore is
+// caught by the SHA-256 check at the end (the upload is rejected and sent again), never
+// kept. An fsync per PATCH would stall every PATCH on the disk (see docs/PERFORMANCE.md).
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { FileStore } from '@tus/file-store';
 import { ERRORS, Upload } from '@tus/server';
 
@@ -26,7 +31,26 @@ export interface UploadStoreHooks {
   finished(id: string): Promise<{ status: string; size: number; fileName: string; sha256: string } | null>;
 }
 
+/** SHA-256 of an upload's bytes [0, offset), as this node wrote them. */
+interface Hashing {
+  hash: Hash;
+  offset: number;
+}
+
+/** Most uploads whose running hash a node keeps; beyond, the oldest falls back to reading back. */
+const MAX_HASHING = 10_000;
+/** Bytes handed to the file per write call: fewer, larger writes than fs's 16 KiB default. */
+const WRITE_HIGH_WATER_MARK = 1024 * 1024;
+
 export class UploadStore extends FileStore {
+  /**
+   * HASHING: the running SHA-256 of uploads this node wrote from their first byte on, by
+   * id. Valid only while the file holds exactly the bytes hashed: a write that fails may
+   * have left some bytes unhashed, so it drops its entry; a write by another node moves
+   * the file's offset past `offset`, so the entry no longer matches and is dropped.
+   */
+  private readonly hashing = new Map<string, Hashing>();
+
   constructor(
     directory: string,
     private readonly hooks: UploadStoreHooks,
@@ -54,27 +78,52 @@ export class UploadStore extends FileStore {
   }
 
   override async write(readable: Readable, id: string, offset: number): Promise<number> {
+    const path = this.path(id);
+    let running = this.hashing.get(id);
+    this.hashing.delete(id);
+    if (running?.offset !== offset) running = offset === 0 ? { hash: createHash('sha256'), offset: 0 } : undefined;
+    let written = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        running?.hash.update(chunk);
+        written += chunk.length;
+        done(null, chunk);
+      },
+    });
     try {
-      return await super.write(readable, id, offset);
-    } catch (error) {
+      await pipeline(readable, count, createWriteStream(path, { flags: 'r+', start: offset, highWaterMark: WRITE_HIGH_WATER_MARK }));
+    } catch {
       // Complete (moved into the blob store): a repeated last PATCH of 0 bytes is fine.
       if ((await this.hooks.finished(id))?.status === 'complete') {
         readable.resume();
         return offset;
       }
-      throw error;
+      throw ERRORS.FILE_WRITE_ERROR;
     } finally {
       await this.hooks.progressed(id);
     }
+    if (running) {
+      running.offset = offset + written;
+      this.hashing.set(id, running);
+      if (this.hashing.size > MAX_HASHING) this.hashing.delete(this.hashing.keys().next().value!);
+    }
+    return offset + written;
   }
 
-  /** SHA-256 of the stored bytes, read back while the file is flushed to disk. */
-  async hashAndSync(id: string): Promise<string> {
+  /**
+   * SHA-256 of the stored bytes (`size` of them), with the file flushed to disk: the hash
+   * taken while writing when it covers them all, else read back while the file is fsynced
+   * (its pages are still in the cache, so the hash runs beside the disk's flush).
+   */
+  async hashAndSync(id: string, size: number): Promise<string> {
     const path = this.path(id);
+    const running = this.hashing.get(id);
+    this.hashing.delete(id);
     const sync = async () => {
       const handle = await open(path, 'r');
       try {
         await handle.sync();
+        return (await handle.stat()).size;
       } finally {
         await handle.close();
       }
@@ -84,6 +133,10 @@ export class UploadStore extends FileStore {
       for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) hash.update(chunk as Buffer);
       return hash.digest('hex');
     };
+    if (running?.offset === size) {
+      // The file may only grow under the lock; its size proves no other node appended.
+      if ((await sync()) === size) return running.hash.digest('hex');
+    }
     const [sha256] = await Promise.all([hash(), sync()]);
     return sha256;
   }
@@ -91,6 +144,7 @@ export class UploadStore extends FileStore {
   /** Removes an upload's bytes and tus record; nothing if they are already gone. */
   async discard(id: string): Promise<void> {
     const path = this.path(id);
+    this.hashing.delete(id);
     await rm(path, { force: true });
     await rm(`${path}.json`, { force: true });
   }

@@ -12,7 +12,9 @@
 // the documents routes), and CORS (the clients are workstations, not browsers).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ERRORS, Server, type Upload } from '@tus/server';
+import { PassThrough } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ERRORS, Server, StreamLimiter, type CancellationContext, type DataStore, type ServerOptions, type Upload } from '@tus/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { NodeRequest } from 'srvx/node';
 import type { DmsErrorCode } from '../../common/dms/errors';
@@ -74,6 +76,68 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
+/** The Node request behind a request srvx adapted for tus. */
+function nodeRequestOf(req: Request): IncomingMessage | undefined {
+  return (req as { runtime?: { node?: { req: IncomingMessage } } }).runtime?.node?.req;
+}
+
+/**
+ * tus's PATCH handler, reading the body straight from the socket. tus takes a body as a
+ * web ReadableStream, so the Node request went through two adapters (srvx's
+ * Readable.toWeb, then tus's Readable.fromWeb) for every 64 KiB that arrived: about a
+ * sixth of the server's CPU per uploaded byte (docs/PERFORMANCE.md, server-upload).
+ * Everything else is tus's own (offsets, locks, hooks, answers). The body step keeps
+ * tus's semantics: an error of the request ends the write as ABORTED without destroying
+ * the request, and a request asked to let its lock go stops at the bytes it has (they
+ * count; the next request resumes after them). It overrides the protected writeToStore
+ * of @tus/server 2.x; the integration tests cover PATCH, resume and lock hand-over.
+ */
+function directPatchHandler(tus: Server, datastore: DataStore): Server['handlers']['PATCH'] {
+  type PatchHandler = Server['handlers']['PATCH'];
+  const TusPatchHandler = tus.handlers.PATCH.constructor as new (store: DataStore, options: ServerOptions) => PatchHandler;
+  const bodies = new WeakMap<CancellationContext, IncomingMessage>();
+
+  class DirectPatchHandler extends TusPatchHandler {
+    override async send(req: Request, context: CancellationContext, headers?: Headers): Promise<Response> {
+      const body = nodeRequestOf(req);
+      if (body) bodies.set(context, body);
+      return super.send(req, context, headers);
+    }
+
+    protected override async writeToStore(_webStream: ReadableStream | null, upload: Upload, maxFileSize: number, context: CancellationContext): Promise<number> {
+      const body = bodies.get(context);
+      if (!body) throw new Error('PATCH without its Node request');
+      if (context.signal.aborted) throw ERRORS.ABORTED;
+      // The proxy ends the write without ending the request (whose socket may serve the next one).
+      const proxy = new PassThrough();
+      let sourceError: unknown;
+      const onError = (error: unknown) => {
+        sourceError = error;
+        body.unpipe(proxy);
+        if (!context.signal.aborted) proxy.destroy(error as Error);
+      };
+      const onAbort = () => {
+        body.unpipe(proxy);
+        if (!proxy.destroyed) proxy.end();
+      };
+      body.on('error', onError);
+      context.signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        const limiter = new StreamLimiter(maxFileSize);
+        // The last step gets the limiter itself (pipeline hands a stream step's output as is).
+        return await pipeline(body.pipe(proxy), limiter, () => datastore.write(limiter, upload.id, upload.offset ?? 0));
+      } catch (error) {
+        body.unpipe(proxy);
+        throw (sourceError !== undefined && error === sourceError) || (error instanceof Error && error.name === 'AbortError') ? ERRORS.ABORTED : error;
+      } finally {
+        body.off('error', onError);
+        context.signal.removeEventListener('abort', onAbort);
+      }
+    }
+  }
+  return new DirectPatchHandler(datastore, tus.options);
+}
+
 export async function mountTus(app: FastifyInstance, deps: ServerDeps, service: UploadService): Promise<void> {
   const principals = new WeakMap<object, Principal>();
   const known = tusErrors(deps.config.maxUploadBytes);
@@ -106,6 +170,7 @@ export async function mountTus(app: FastifyInstance, deps: ServerDeps, service: 
       return { status_code: 500, body: JSON.stringify(new DmsError('internal', 'Internal server error.').body()) };
     },
   });
+  tus.handlers.PATCH = directPatchHandler(tus, service.store);
 
   const handle = async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = await authenticate(deps.db, deps.signer, request.headers.authorization);
@@ -118,6 +183,8 @@ export async function mountTus(app: FastifyInstance, deps: ServerDeps, service: 
     const raw = reply.raw;
     try {
       const req = new NodeRequest({ req: request.raw as IncomingMessage, res: raw });
+      // A PATCH body is read from the Node request (directPatchHandler): no web stream may start reading it first.
+      if (request.method === 'PATCH') Object.defineProperty(req, 'body', { value: null });
       principals.set(req, principal);
       await send(raw, await tus.handleWeb(req));
     } catch (error) {

@@ -25,9 +25,19 @@ test('the admin destroys a Punah employee\u2019s file and downloads the Berita A
   await expect(page.getByTestId('retention-files')).toContainText('Budi Santoso');
   await expect(retention.phase('usul_musnah')).toHaveText('1');
 
+  // Retention edges (issue 7): a first list is rejected with a reason; its archive goes back to usul musnah.
+  await retention.press('retention-propose-musnah');
+  await expect(retention.detail).toContainText(NIP);
+  await page.getByTestId('retention-note').fill('Belum dinilai panitia');
+  await retention.press('retention-reject');
+  await expect(page.getByRole('status').filter({ hasText: 'ditolak' })).toBeVisible();
+  await expect(retention.detail).toBeHidden();
+  await expect(retention.phase('usul_musnah')).toHaveText('1');
+
   await retention.press('retention-propose-musnah');
   await expect(retention.detail).toContainText(NIP);
   await expect(retention.detail).toContainText('SK PNS');
+  await expect(retention.detail).toContainText('DAUM/002/');
   await page.getByTestId('retention-note').fill('Sesuai JRA');
   await retention.press('retention-approve');
   await expect(retention.proposals.getByTestId('retention-proposal-state')).toHaveText('Disetujui');

@@ -7,14 +7,13 @@
 // terkirim" with the server's reason. Once the employee is added on the server, "Kirim
 // ulang", pressed with the keyboard, sends it, and the run history holds both runs.
 import { readFile } from 'node:fs/promises';
-import type { Page } from '@playwright/test';
-import { apiLogin, importEmployees, mailedCode, SARI, startCentralServer, type CentralServer } from './central-server';
+import { activate } from './activate';
+import { apiLogin, importEmployees, SARI, startCentralServer, type CentralServer } from './central-server';
 import { expect, test } from './fixtures';
-import { ActivationPage } from './pages/activation';
 import { LabelPage } from './pages/label';
 import { ImportPage } from './pages/import';
 import { SyncPage } from './pages/sync';
-import { makePdf, totp } from './support';
+import { makePdf } from './support';
 
 const PASSWORD = 'rak arsip di lantai dua';
 /** On the server's employee list from the start. */
@@ -35,31 +34,12 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-/** Activation through the five steps (as activation.spec.ts, without its detours); answers an unused recovery code. */
-async function activate(page: Page, url: string): Promise<string> {
-  const activation = new ActivationPage(page);
-  await page.goto(url);
-  await activation.open();
-  await activation.requestCode({ serverUrl: server.url, nip: SARI.nip, email: SARI.email });
-  await expect(activation.step('password')).toBeVisible();
-  await activation.setPassword(await mailedCode(server, SARI.email, new Set()), PASSWORD);
-  const secret = await activation.secret();
-  await activation.typeCode(totp(secret, Date.now() - 30_000));
-  const codes = page.getByTestId('auth-recovery-codes').locator('li');
-  await expect(codes).toHaveCount(10);
-  const recoveryCode = (await codes.first().textContent())!.trim();
-  await page.keyboard.press('Enter');
-  await activation.typeCode(totp(secret));
-  await expect(page.getByTestId('nav-user')).toContainText(SARI.name);
-  return recoveryCode;
-}
-
 test.describe('sync', () => {
   test.use({ bootstrap: false });
 
   test('the server refuses one document: its reason is listed, and Kirim ulang sends it after the fix', async ({ host, page }) => {
     test.setTimeout(60_000);
-    const recoveryCode = await activate(page, host.url);
+    const recoveryCode = await activate(page, host.url, server, PASSWORD);
     const token = await apiLogin(server, { nip: SARI.nip, password: PASSWORD, recoveryCode });
     await importEmployees(server, token, [KNOWN]);
 

@@ -5,6 +5,7 @@
 // requests. Documents are real PDFs of the corpus, imported and labelled through the contract.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import type { MethodName } from '../../common/contract';
 import { fromBase32, totpCode } from '../../common/auth/totp';
 import { sealedSessionStore } from '../../main/core/sync';
@@ -62,6 +63,25 @@ export interface SyncWorld {
 export interface SecondWorkstation {
   sameServerAs: SyncWorld;
   clerkNip: string;
+}
+
+/**
+ * For a test file: `world()` opens a sync world on `kind` that is closed after each test,
+ * with `cleanups` for anything else a test must undo (closed in reverse order).
+ */
+export function worldsOn(kind: 'pglite' | 'postgres') {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  });
+  return {
+    cleanups,
+    async world(options?: Parameters<typeof syncWorld>[1]): Promise<SyncWorld> {
+      const w = await syncWorld(kind, options);
+      cleanups.push(() => w.close());
+      return w;
+    },
+  };
 }
 
 export async function syncWorld(

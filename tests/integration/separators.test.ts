@@ -176,6 +176,20 @@ describe('separators.print through the contract', () => {
     ]);
   });
 
+  it('an admin can turn sheets off (on by default): a stack then imports whole, sheets and all', { timeout: 120_000 }, async () => {
+    expect((await ok('app.info', {})).settings.separatorSheets).toBe(true);
+    expect((await ok('settings.update', { separatorSheets: false })).separatorSheets).toBe(false);
+    try {
+      const printed = Buffer.from((await ok('separators.print', { nip: BUDI, typeCodes: ['DRH'] })).base64, 'base64');
+      const path = join(work.dir, 'tanpa-pemisah.pdf');
+      writeFileSync(path, await feederStackPdf([{ kind: 'printed', pdf: printed, index: 0 }, text(61), text(62)], feeder()));
+      const report = await ok('capture.import', { files: [{ path }] });
+      expect(report.imported.map((entry) => [entry.name, entry.pageCount])).toEqual([['tanpa-pemisah.pdf', 3]]);
+    } finally {
+      await ok('settings.update', { separatorSheets: true });
+    }
+  });
+
   it('refuses an unknown employee or document type', async () => {
     expect(await call('separators.print', { nip: '199505052020121001' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await call('separators.print', { nip: BUDI, typeCodes: ['NOPE'] })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });

@@ -106,11 +106,12 @@ it('survives a bad link and SIGKILLs at random moments: every document on the se
   // The kill timer starts with a run's first request to the server (the CLI's local login and
   // profile opening come before it and are not what this test is about).
   let onFirstWork: (() => void) | null = null;
+  // Requests carrying bytes: each PATCH, and each upload's creation (it carries the first chunk).
   let patches = 0;
   const proxy: FaultProxy = await startFaultProxy(w.server.url, {
     seed: SEED,
-    onRequest: ({ method }) => {
-      if (method === 'PATCH') patches++;
+    onRequest: ({ method, path }) => {
+      if (method === 'PATCH' || (method === 'POST' && path === '/v1/uploads')) patches++;
       if (!onFirstWork) return;
       onFirstWork();
       onFirstWork = null;

@@ -8,28 +8,19 @@
 // run on PostgreSQL only; tests/integration/sync.test.ts covers both engines. The test
 // profile is opened as the CLI host, so its runs are stored with the trigger 'cli'.
 import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventPayload, ExportedFile, SyncReport, SyncRunReport, SyncRunSummary, SyncStatus } from '../../common/contract';
 import { fromBase32, totpCode } from '../../common/auth/totp';
 import { t } from '../../common/i18n';
 import { runCli } from '../../main/cli/run';
 import { parseCsv as readCsv } from '../../main/core/employees/table';
 import { pdfText } from '../helpers/pdf-text';
-import { CLERK_NIP, KNOWN, syncWorld, UNKNOWN_NIP, type SyncWorld } from '../helpers/sync';
+import { CLERK_NIP, KNOWN, UNKNOWN_NIP, worldsOn, type SyncWorld } from '../helpers/sync';
 
 // The workstation's own CSV reader (the employee import): what an office's spreadsheet reads back.
 const parseCsv = (text: string) => readCsv(text) as string[][];
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-async function world(options?: Parameters<typeof syncWorld>[1]): Promise<SyncWorld> {
-  const w = await syncWorld('postgres', options);
-  cleanups.push(() => w.close());
-  return w;
-}
+const { world, cleanups } = worldsOn('postgres');
 
 type Progress = EventPayload<'sync.onDidProgress'>;
 function watchProgress(w: SyncWorld): Progress[] {
@@ -39,13 +30,17 @@ function watchProgress(w: SyncWorld): Progress[] {
   return seen;
 }
 
-/** Every PATCH the server answered: its upload, offset and size. */
+/** A request carrying bytes: an upload's creation (with the first chunk) or a PATCH. */
+const carriesBytes = (url: string, init: RequestInit) => init.method === 'PATCH' || (init.method === 'POST' && new URL(url).pathname === '/v1/uploads');
+
+/** Every request carrying bytes the server answered: its upload (or creation), offset and size. */
 function patches(w: SyncWorld, after?: (answered: { url: string; offset: number; bytes: number }[]) => void) {
   const answered: { url: string; offset: number; bytes: number }[] = [];
   w.hook.current = async (url, init, next) => {
     const res = await next(url, init);
-    if (init.method === 'PATCH' && res.status === 204) {
-      answered.push({ url, offset: Number((init.headers as Record<string, string>)['upload-offset']), bytes: (init.body as Uint8Array).length });
+    if (carriesBytes(url, init) && (res.status === 204 || res.status === 201)) {
+      const offset = init.method === 'POST' ? 0 : Number((init.headers as Record<string, string>)['upload-offset']);
+      answered.push({ url, offset, bytes: (init.body as Uint8Array | undefined)?.length ?? 0 });
       after?.(answered);
     }
     return res;
@@ -153,7 +148,7 @@ describe('sync run control', () => {
       { name: 'minimal-document.pdf', nip: KNOWN[1] },
     ]);
     const total = (await size(w, ids[0])) + (await size(w, ids[1]));
-    // The first PATCH is held until the other file's first PATCH arrives: both are in flight at once.
+    // The first request carrying bytes is held until the other file's first arrives: both are in flight at once.
     let release: () => void = () => {};
     const other = new Promise<boolean>((resolve) => {
       release = () => resolve(true);
@@ -162,11 +157,13 @@ describe('sync run control', () => {
     let firstUrl: string | null = null;
     const sizes: number[] = [];
     w.hook.current = async (url, init, next) => {
-      if (init.method === 'PATCH') {
+      if (carriesBytes(url, init)) {
         sizes.push((init.body as Uint8Array).length);
-        firstUrl ??= url;
-        if (url === firstUrl && sizes.length === 1) expect(await other).toBe(true);
-        else if (url !== firstUrl) release();
+        // Both creations go to the same URL: a file is told by its Upload-Metadata until it has its own.
+        const file = init.method === 'POST' ? (init.headers as Record<string, string>)['upload-metadata'] : url;
+        firstUrl ??= file;
+        if (file === firstUrl && sizes.length === 1) expect(await other).toBe(true);
+        else if (file !== firstUrl) release();
       }
       return next(url, init);
     };

@@ -191,7 +191,8 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     let split;
     try {
       prepared = await prepare(kind, bytes);
-      split = await splitStack(prepared.pdf, prepared.pageCount);
+      // Separator sheets (issue 6): searched on a worker thread unless the office turned them off.
+      split = await splitStack(prepared.pdf, prepared.pageCount, { enabled: deps.separatorSheets?.() ?? true, onProblem: (message, error) => logger.error(`${message}: ${name}`, error) });
     } catch (error) {
       return { kind: 'failed', entry: problemFailure(name, error, kind) };
     }

@@ -25,6 +25,8 @@ export interface CaptureDeps {
   logger: CaptureLogger;
   /** Every stored document is recorded here, in the transaction that stores it. */
   audit: AuditLog;
+  /** Separator sheets (issue 6): whether multi-page files are searched for sheets; on when not given. Read per file. */
+  separatorSheets?: () => boolean;
   /** The language sizes are written in ("1,5 MB"); Indonesian when not given. */
   locale?: () => Locale;
 }

@@ -107,7 +107,7 @@ describe('employee checklist', () => {
   });
 
   it('a PPPK has its own set: no D2NP, SK CPNS, SK PNS or rank SKs', () => {
-    expect(Object.keys(gaps(PPPK)).sort()).toEqual(['DRH', 'IJAZAH', 'SK_JABATAN', 'SK_PEMBERHENTIAN', 'SPMT', 'TRANSKRIP']);
+    expect(Object.keys(gaps(PPPK)).sort()).toEqual(['DRH', 'IJAZAH', 'PERJANJIAN_KERJA', 'SK_JABATAN', 'SK_PEMBERHENTIAN', 'SK_PPPK', 'SPMT', 'TRANSKRIP']);
   });
 
   it('a rejected document is shown as rejected, not held', () => {

@@ -58,8 +58,15 @@ function expectedSql(rule: CompletenessRule, rankChanges: Map<string, number>): 
   if (rule.when?.kedudukanHukum) when.push(`e.kedudukan_hukum IN (${list(rule.when.kedudukanHukum)})`);
   if (rule.when?.golonganIn) when.push(`e.golongan IN (${list(rule.when.golonganIn)})`);
   const positive = [...rankChanges].filter(([, n]) => n > 0);
+  // An NI PPPK whose contract digits read 00 (a typo, or the first contract counted from zero) still has one contract.
   const count =
-    rule.expected === 'one' ? '1' : positive.length === 0 ? '0' : `CASE e.golongan ${positive.map(([code, n]) => `WHEN ${lit(code)} THEN ${n}`).join(' ')} ELSE 0 END`;
+    rule.expected === 'one'
+      ? '1'
+      : rule.expected === 'pppkContracts'
+        ? `max(1, CAST(substr(e.nip, 13, 2) AS INTEGER))`
+        : positive.length === 0
+          ? '0'
+          : `CASE e.golongan ${positive.map(([code, n]) => `WHEN ${lit(code)} THEN ${n}`).join(' ')} ELSE 0 END`;
   const expected = when.length > 0 ? `CASE WHEN ${when.join(' AND ')} THEN ${count} ELSE 0 END` : count;
   return `CASE WHEN ${conditions.join(' AND ')} THEN ${expected} END`;
 }

@@ -13,7 +13,7 @@ import type { Db } from '../../infra/db';
 import { Where } from '../../infra/db/where';
 import { nipProblemMessage } from '../employees';
 import { requeueEdited } from '../sync/conflicts';
-import type { Actor, Clock, Translate } from '../ports';
+import type { Actor, Clock, EventSink, Translate } from '../ports';
 import { DOCUMENT_SUMMARY_COLUMNS, documentSummaryFrom, type DocumentRow } from './rows';
 
 export interface DocumentsDeps {
@@ -24,6 +24,8 @@ export interface DocumentsDeps {
   locale: () => Locale;
   reference: () => ReferenceData;
   audit: AuditLog;
+  /** Told of every label change, so the sync indicator and open lists refresh (optional for tests). */
+  events?: EventSink;
 }
 
 interface DetailRow extends DocumentRow {
@@ -113,6 +115,7 @@ export function createDocuments(deps: DocumentsDeps) {
         // Edit after sync (issue 5, sync/conflicts.ts): a document the server holds is queued again in this transaction.
         requeueEdited(db, deps.audit, input.id, actor, deps.clock.now().toISOString());
       });
+      deps.events?.emit('documents.onDidChange', { ids: [input.id] });
       return detail(input.id);
     },
 

@@ -269,8 +269,28 @@ export function createRetention(deps: RetentionDeps) {
 
   function nextNumber(prefix: string, table: 'disposal_proposals' | 'retention_reports', where: string, value: string): string {
     const year = today().y;
-    const count = (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where} = ? AND number LIKE ?`).get(value, `${prefix}/%/${year}`) as { n: number }).n;
-    return `${prefix}/${String(count + 1).padStart(3, '0')}/${year}`;
+    const pattern = `${prefix}/%/${year}`;
+    const count = (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where} = ? AND number LIKE ?`).get(value, pattern) as { n: number }).n;
+    // A rejected proposal's row is gone (see reject) but its number was on paper: never give it out again.
+    const rejected =
+      table === 'disposal_proposals'
+        ? (db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'retention.rejected' AND json_extract(detail, '$.number') LIKE ?`).get(pattern) as { n: number }).n
+        : 0;
+    return `${prefix}/${String(count + rejected + 1).padStart(3, '0')}/${year}`;
+  }
+
+  /**
+   * Destruction waits for the sync outbox: a document not yet on the central server would
+   * otherwise be gone everywhere before the DMS ever held it, and an upload in flight
+   * would lose its bytes mid-file. The admin runs a sync, then destroys (the destruction's
+   * audit entries sync too). Removing such documents from the outbox instead was rejected:
+   * the DMS is the archive of record, and it must see the document its Berita Acara lists.
+   */
+  function refuseUnsent(id: number): void {
+    const unsent = db
+      .prepare('SELECT i.document_id FROM disposal_items i JOIN sync_outbox o ON o.document_id = i.document_id WHERE i.proposal_id = ? ORDER BY i.document_id')
+      .all(id) as { document_id: number }[];
+    if (unsent.length > 0) throw new AppError('conflict', translate('retention.unsent_in_proposal', { ids: unsent.map((row) => row.document_id).join(', ') }));
   }
 
   function storeReport(kind: RetentionReport['kind'], number: string, file: ExportedFile, proposalId: number | null, actor: Actor): number {
@@ -481,6 +501,36 @@ export function createRetention(deps: RetentionDeps) {
     },
 
     /**
+     * An admin rejects a proposal, or withdraws it, before it is carried out, with a reason.
+     * disposal_proposals has no rejected state (adding one needs a migration), so the
+     * proposal and its list go, and the audit entry keeps everything they said: number,
+     * kind, the state reached, the reason and each document listed. The documents fall back
+     * to the phase their dates give and can be proposed again, under a new number.
+     */
+    reject(input: { id: number; reason: string }, actor: Actor): { id: number; number: string; documents: number } {
+      return writeTransaction(db, () => {
+        const proposal = detail(input.id);
+        const row = proposalRow(input.id);
+        expectState(row, OPEN_STATES);
+        db.prepare('DELETE FROM disposal_items WHERE proposal_id = ?').run(input.id);
+        db.prepare('DELETE FROM disposal_proposals WHERE id = ?').run(input.id);
+        deps.audit.append({
+          actor: actor.id,
+          action: 'retention.rejected',
+          detail: {
+            proposalId: input.id,
+            number: row.number,
+            kind: row.kind,
+            state: row.state,
+            reason: input.reason,
+            documents: proposal.items.map((item) => ({ id: item.documentId, nip: item.nip, typeCode: item.typeCode, sha256: item.sha256 })),
+          },
+        });
+        return { id: input.id, number: row.number, documents: proposal.items.length };
+      });
+    },
+
+    /**
      * Carries out an approved proposal: destroys (musnah) or hands over (statis). The report
      * is rendered first, then the marks, the report and the audit entries commit together;
      * only then do the bytes go, so a crash leaves bytes of a destroyed document (running it
@@ -496,6 +546,7 @@ export function createRetention(deps: RetentionDeps) {
       }
       expectState(row, ['disetujui'], input.kind);
       refuseHeld(input.id);
+      if (musnah) refuseUnsent(input.id);
       const proposal = detail(input.id);
       const at = deps.clock.now();
       const number = nextNumber(musnah ? 'BAPA' : 'BASA', 'retention_reports', 'kind', musnah ? 'berita_acara_pemusnahan' : 'daftar_arsip_statis');
@@ -505,6 +556,7 @@ export function createRetention(deps: RetentionDeps) {
         const current = proposalRow(input.id);
         expectState(current, ['disetujui'], input.kind);
         refuseHeld(input.id);
+        if (musnah) refuseUnsent(input.id);
         db.prepare(`UPDATE disposal_proposals SET state = ?, executed_by = ?, executed_at = ?, executed_note = ? WHERE id = ?`).run(musnah ? 'dimusnahkan' : 'diserahkan', actor.id, at.toISOString(), input.note, input.id);
         const mark = db.prepare('INSERT INTO document_disposals (document_id, disposition, proposal_id, at, by) VALUES (?, ?, ?, ?, ?)');
         for (const item of proposal.items) {

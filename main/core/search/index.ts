@@ -13,7 +13,8 @@ import { DOCUMENT_SUMMARY_COLUMNS, documentSummaryFrom, type DocumentRow } from 
 
 /** The most matches counted for a total; past it the UI says "1.000+". */
 export const TOTAL_CAP = 1000;
-const TEXT_COLUMNS = '{nip nama nomor jenis notes name}';
+// `ocr`: the words read from the pages (issue 6, migration 014).
+const TEXT_COLUMNS = '{nip nama nomor jenis notes name ocr}';
 
 /**
  * Turns what a clerk types into an FTS5 query; all words must match. Words before the last

@@ -1,5 +1,5 @@
-// Finding separator sheets in a scanned stack: every page is rendered small and searched
-// for a QR code with jsQR. Feeder scans are grey, noisy and a little skewed; jsQR locates
+// Finding separator sheets in a scanned stack: every page is seen small (decoded from its
+// scanned image, or rendered with pdf.js) and searched for a QR code with jsQR. Feeder scans are grey, noisy and a little skewed; jsQR locates
 // the finder patterns at any angle, so the variants tried are about pixels, not rotation:
 // a half-size, box-filtered image (fast, and the averaging removes speckle), the same
 // binarized at its Otsu threshold (faint toner, grey paper), then both at full size. A
@@ -7,8 +7,10 @@
 // code decodes to an intact separator payload.
 
 import jsQR from 'jsqr';
+import { PDFDocument, type PDFPage } from 'pdf-lib';
 import { renderPages, type PagePixels } from '../../infra/pdf';
 import { parseSeparator, type SeparatorLabel } from './format';
+import { cannotHoldCode, scannedPagePixels } from './page-image';
 
 /** Rendering resolution: a sheet's QR module is about 10 px here, 5 px at half size. */
 export const DETECT_DPI = 100;
@@ -130,10 +132,58 @@ export function findSeparator(pixels: PagePixels): SeparatorLabel | null {
   return null;
 }
 
-/** Per page of the PDF: its separator label, or null for a page of a document. */
-export async function detectSeparators(pdf: Uint8Array, dpi = DETECT_DPI): Promise<(SeparatorLabel | null)[]> {
+/** How each page was read (bench/separators.ts reports the split). */
+export interface DetectStats {
+  /** Pages decoded from their one scanned image (the fast path). */
+  fast: number;
+  /** Pages rendered with pdf.js (vector pages, masks, unusual images). */
+  rendered: number;
+  /** Pages of text only, which cannot show a code: not looked at. */
+  textOnly: number;
+}
+
+/**
+ * Per page of the PDF: its separator label, or null for a page of a document. Plain scans
+ * are read from their image (page-image.ts); every other page is rendered with pdf.js.
+ */
+export async function detectSeparators(pdf: Uint8Array, dpi = DETECT_DPI, stats?: DetectStats): Promise<(SeparatorLabel | null)[]> {
   const marks: (SeparatorLabel | null)[] = [];
-  // A page that does not render is kept as a page: never a reason to split.
-  await renderPages(pdf, dpi, (pixels) => marks.push(pixels ? findSeparator(pixels) : null));
+  const toRender = new Set<number>();
+  let pages: PDFPage[] = [];
+  try {
+    pages = (await PDFDocument.load(pdf, { updateMetadata: false })).getPages();
+  } catch {
+    // pdf-lib is stricter than pdf.js about damaged files: pdf.js gets every page.
+  }
+  if (pages.length === 0) {
+    await renderPages(pdf, dpi, (pixels) => marks.push(pixels ? findSeparator(pixels) : null));
+    if (stats) stats.rendered += marks.length;
+    return marks;
+  }
+  for (const [index, page] of pages.entries()) {
+    let pixels: PagePixels | null = null;
+    try {
+      if (cannotHoldCode(page)) {
+        marks[index] = null;
+        if (stats) stats.textOnly++;
+        continue;
+      }
+      pixels = await scannedPagePixels(page, dpi);
+    } catch {
+      // An image libjpeg or zlib refuses is pdf.js's to try.
+    }
+    if (pixels) {
+      marks[index] = findSeparator(pixels);
+      if (stats) stats.fast++;
+    } else {
+      marks[index] = null;
+      toRender.add(index);
+    }
+  }
+  if (toRender.size > 0) {
+    // A page that does not render is kept as a page: never a reason to split.
+    await renderPages(pdf, dpi, (pixels, index) => (marks[index] = pixels ? findSeparator(pixels) : null), (index) => toRender.has(index));
+    if (stats) stats.rendered += toRender.size;
+  }
   return marks;
 }

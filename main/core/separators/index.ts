@@ -1,6 +1,7 @@
 // Separator sheets: printing them for an employee (by default one per document the
 // completeness checklist says is missing), and splitting a scanned stack at them on
-// import. The capture pipeline calls splitStack; the contract's separators.print calls print.
+// import (detection on a worker thread, pool.ts). The capture pipeline calls splitStack;
+// the contract's separators.print calls print.
 
 import type { EmployeeCompleteness } from '../../../common/completeness';
 import type { ExportedFile } from '../../../common/contract';
@@ -11,22 +12,46 @@ import { pick, type Locale } from '../../../common/i18n';
 import { checkAnyNip } from '../../../common/nip';
 import type { Db } from '../../infra/db';
 import type { Translate } from '../ports';
-import { detectSeparators } from './detect';
 import type { SeparatorLabel } from './format';
+import { createDetectPool, type DetectPool } from './pool';
 import { separatorSheetsPdf, type SheetSpec } from './sheet';
 import { buildParts, planSplit, type SplitPart } from './split';
 
 export { encodeSeparator, parseSeparator, type SeparatorLabel } from './format';
-export { detectSeparators, findSeparator, DETECT_DPI } from './detect';
+export { detectSeparators, findSeparator, DETECT_DPI, type DetectStats } from './detect';
+export { createDetectPool, DetectTimeout, type DetectPool } from './pool';
 export { separatorSheetsPdf, type SheetSpec } from './sheet';
 export { planSplit, buildParts, type SplitPart, type StackPart } from './split';
 
+let sharedPool: DetectPool | null = null;
+
+/** The one detection worker of this process, started on first use (pool.ts); idle, it does not keep the process alive. */
+function pool(): DetectPool {
+  sharedPool ??= createDetectPool();
+  return sharedPool;
+}
+
+export interface SplitOptions {
+  /** The separatorSheets setting: false imports every file whole, unsearched. */
+  enabled?: boolean;
+  /** Detection that failed (a timeout, a crashed worker): the stack imports whole, and this says why. */
+  onProblem?: (message: string, error: unknown) => void;
+}
+
 /** The documents a stack holds, or null when it has no sheet (and imports whole, as before). */
-export async function splitStack(pdf: Uint8Array, pageCount: number): Promise<SplitPart[] | null> {
-  // A single page cannot be a sheet with a document behind it: not rendered at all, so
+export async function splitStack(pdf: Uint8Array, pageCount: number, options: SplitOptions = {}): Promise<SplitPart[] | null> {
+  // A single page cannot be a sheet with a document behind it: not searched at all, so
   // one-page scans import as fast as they did.
-  if (pageCount < 2) return null;
-  const plan = planSplit(await detectSeparators(pdf));
+  if (options.enabled === false || pageCount < 2) return null;
+  let marks;
+  try {
+    marks = await pool().detect(pdf, pageCount);
+  } catch (error) {
+    // Detection is a convenience: a stack it cannot search is still the clerk's file.
+    options.onProblem?.('separator detection failed; the file is imported whole', error);
+    return null;
+  }
+  const plan = planSplit(marks);
   return plan ? buildParts(pdf, plan) : null;
 }
 

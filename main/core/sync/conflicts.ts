@@ -53,7 +53,7 @@ interface SyncRow {
 }
 
 /** A label as both sides hold it; equal labels need no update. */
-function sameLabel(doc: DmsDocument, item: EditItem): boolean {
+function sameLabel(doc: DmsDocument, item: Pick<EditItem, 'nip' | 'type_code' | 'fields'>): boolean {
   const fields = JSON.parse(item.fields) as Record<string, string>;
   const keys = new Set([...Object.keys(fields), ...Object.keys(doc.fields)]);
   return doc.nip === (item.nip ?? '') && doc.typeCode === (item.type_code ?? '') && [...keys].every((key) => fields[key] === doc.fields[key]);
@@ -78,6 +78,21 @@ export function requeueEdited(db: Db, audit: AuditLog, documentId: number, actor
   db.prepare("INSERT INTO sync_outbox (document_id, kind, created_at) VALUES (?, 'commit', ?) ON CONFLICT (document_id) DO NOTHING").run(documentId, now);
   audit.append({ actor: actor.id, action: 'document.queued', documentId, nip: doc.nip, detail: { version: row.version + 1, edit: true, serverVersion: row.server_version } });
   return true;
+}
+
+/**
+ * A label changed while its send was in flight: after the run read it, or while the document
+ * sat 'committed' (sent, not verified), when requeueEdited leaves it alone. Asked in the
+ * transaction that marks the document verified, against what the server answered: when the
+ * labels differ, the answer is the version this run sent, the base the edit goes over
+ * (a newer server version is someone else's edit, which the clerk must see as a conflict).
+ */
+export function relabelledSince(db: Db, documentId: number, server: DmsDocument): { sentVersion: number } | null {
+  const local = db.prepare('SELECT d.nip, d.type_code, d.fields, s.server_version FROM documents d JOIN document_sync s ON s.document_id = d.id WHERE d.id = ?').get(documentId) as
+    | { nip: string | null; type_code: string | null; fields: string; server_version: number | null }
+    | undefined;
+  if (!local || sameLabel(server, local)) return null;
+  return { sentVersion: local.server_version ?? server.version };
 }
 
 export interface ConflictsDeps {

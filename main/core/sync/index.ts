@@ -2,12 +2,13 @@
 // transaction as their state change), and a run drains the outbox in order. For each
 // document: upload the bytes with tus, resuming from the server's offset; commit the
 // metadata with the idempotency key chosen when it was queued (a repeated commit answers
-// the same document, never a second one); then read the document back and confirm the
-// server's SHA-256 is the local one before marking it verified. Network errors and 5xx
-// back off with jitter and try again; a 4xx about the document marks it rejected with the
-// server's reason and the run moves on; a document that keeps failing is left queued with
-// its last error so the others still go. A revoked server session stops the run and keeps
-// the queue. Every step is written down before the next, so a crash resumes where it was.
+// the same document, never a second one); then confirm the server's SHA-256, as the
+// commit answered it (read back only when that answer was lost), is the local one before
+// marking it verified. Network errors and 5xx back off with jitter and try again; a 4xx
+// about the document marks it rejected with the server's reason and the run moves on; a
+// document that keeps failing is left queued with its last error so the others still go. A
+// revoked server session stops the run and keeps the queue. Every step is written down
+// before the next, so a crash resumes where it was.
 // Up to `syncConcurrency` documents go at once, their bytes paced by one shared bandwidth
 // cap; a run can be paused (queue and offsets kept), resumed, or cancelled (what was not
 // committed goes back to ready); every run's report is stored (reports.ts).
@@ -25,6 +26,8 @@ import { ServerTokens, type ServerSessionStore } from './session';
 import { chunkFor, kbpsToBytes, SpeedMeter, Throttle } from './throttle';
 // Hook (issue 5): down-sync, edits after sync and audit upload live in downsync.ts, conflicts.ts, audit-upload.ts.
 import { installRunHooks } from './downsync';
+import { relabelledSince, requeueEdited } from './conflicts';
+import type { DmsDocument } from '../../../common/dms/documents';
 
 export type SyncState = (typeof SYNC_STATES)[number];
 
@@ -256,10 +259,14 @@ export function createSync(deps: SyncDeps) {
     detail: Record<string, unknown>,
     runId: string,
     bytesSent: () => number,
+    verifiedAs?: DmsDocument,
   ): void {
     writeTransaction(db, () => {
-      update(item.document_id, { state, ...set });
+      // Hook (issue 5, conflicts.ts): a label changed while this send was in flight goes again, over the version this run sent.
+      const relabelled = state === 'verified' && verifiedAs ? relabelledSince(db, item.document_id, verifiedAs) : null;
+      update(item.document_id, { state, ...set, ...(relabelled ? { server_version: relabelled.sentVersion } : {}) });
       db.prepare('DELETE FROM sync_outbox WHERE id = ?').run(item.outbox_id);
+      if (relabelled) requeueEdited(db, deps.audit, item.document_id, actor, nowIso());
       const [code, reason] = [(set.error_code as string | null | undefined) ?? null, (set.error_message as string | null | undefined) ?? null];
       runLog.item(runId, { documentId: item.document_id, name: item.original_name, nip: item.nip, outcome: state, code, reason, size: item.size, at: nowIso() }, bytesSent());
       deps.audit.append({ actor: actor.id, action: state === 'verified' ? 'document.synced' : `document.sync_${state}`, documentId: item.document_id, nip: item.nip, detail });
@@ -352,13 +359,15 @@ export function createSync(deps: SyncDeps) {
       try {
         // Hook (issue 5, conflicts.ts): a document the server already holds goes as documents.update over the version last seen.
         const edit = item.state === 'queued' || item.state === 'uploading' ? edits.prepare(item) : null;
+        // The server's document as the commit (or update) answered it; null when that answer was lost in an earlier try.
+        let answered: DmsDocument | null = null;
         if (edit) {
           if (edit.needsUpload) await upload(item);
           phase = 'commit';
           await validToken();
-          const sent = await edits.send((name, input) => server.call(name, input, { signal }), item, edit);
-          update(item.document_id, { state: 'committed', server_id: sent.id, server_version: sent.version });
-          Object.assign(item, { state: 'committed', server_id: sent.id });
+          answered = await edits.send((name, input) => server.call(name, input, { signal }), item, edit);
+          update(item.document_id, { state: 'committed', server_id: answered.id, server_version: answered.version });
+          Object.assign(item, { state: 'committed', server_id: answered.id });
         } else if (item.state === 'queued' || item.state === 'uploading') {
           await upload(item);
           phase = 'commit';
@@ -371,58 +380,84 @@ export function createSync(deps: SyncDeps) {
             { body: { idempotencyKey: item.idempotency_key, uploadId: uploadIdOf(item.upload_url!), nip: item.nip ?? '', typeCode: item.type_code ?? '', fields, fileName: item.original_name } },
             { signal },
           );
-          update(item.document_id, { state: 'committed', server_id: committed.document.id, server_version: committed.document.version });
-          Object.assign(item, { state: 'committed', server_id: committed.document.id });
+          answered = committed.document;
+          update(item.document_id, { state: 'committed', server_id: answered.id, server_version: answered.version });
+          Object.assign(item, { state: 'committed', server_id: answered.id });
         }
         phase = 'verify';
-        await validToken();
-        const { document } = await server.call('documents.get', { params: { id: item.server_id! } }, { signal });
+        // The commit's answer is the server's record of the document, its SHA-256 included: read it back only when that answer is gone.
+        let document = answered;
+        if (!document) {
+          await validToken();
+          document = (await server.call('documents.get', { params: { id: item.server_id! } }, { signal })).document;
+        }
         if (document.sha256 !== item.sha256) {
           throw new DmsCallError('checksum_mismatch', translate('sync.hash_mismatch', { local: item.sha256, server: document.sha256 }), 422);
         }
-        finish(item, 'verified', { server_version: document.version, error_code: null, error_message: null }, actor, { serverId: document.id, version: document.version }, runId, () => report.bytesSent);
+        finish(item, 'verified', { server_version: document.version, error_code: null, error_message: null }, actor, { serverId: document.id, version: document.version }, runId, () => report.bytesSent, document);
       } catch (error) {
         throw new StepFailure(error, phase);
       }
     }
 
-    /** Sends the bytes the server does not have yet, from the offset it reports, paced by the shared cap. */
+    /**
+     * Sends the bytes the server does not have yet, paced by the shared cap. A fresh upload
+     * asks nothing: its creation carries the first chunk (the server holds nothing of it yet).
+     * Only an upload from an earlier try asks the server where it stands. The server answers
+     * the request that brings the last byte only after it checked the SHA-256, so that
+     * answer (offset = size) ends the upload; anything less certain asks its status.
+     */
     async function upload(item: Item): Promise<void> {
+      const sent = (from: number, to: number) => {
+        report.bytesSent += Math.max(0, to - from);
+        update(item.document_id, { upload_offset: to });
+        item.upload_offset = to;
+        inFlight.set(item.document_id, to);
+        emit(item.original_name);
+      };
       for (let fresh = 0; ; fresh++) {
         const token = await validToken();
         if (item.state === 'queued') {
           update(item.document_id, { state: 'uploading' });
           item.state = 'uploading';
         }
+        let offset: number;
+        let answered = false;
         if (!item.upload_url) {
-          const url = await server.tus.create({ size: item.size, fileName: item.original_name, sha256: item.sha256, token, signal });
-          update(item.document_id, { upload_url: url, upload_offset: 0 });
-          Object.assign(item, { upload_url: url, upload_offset: 0 });
+          const bytes = await readRange(item.sha256, 0, Math.min(item.size, tuned.chunkBytes));
+          await throttle.take(bytes.length, signal);
+          const created = await server.tus.create({ size: item.size, fileName: item.original_name, sha256: item.sha256, token, bytes, signal });
+          update(item.document_id, { upload_url: created.url });
+          item.upload_url = created.url;
+          sent(0, created.offset);
+          offset = created.offset;
+          answered = offset === item.size;
+        } else {
+          const status = await server.call('uploads.get', { params: { id: uploadIdOf(item.upload_url) } }, { signal });
+          if (status.status === 'complete') return;
+          if (status.status === 'rejected' || status.status === 'expired') {
+            if (fresh > 0) throw new DmsCallError('upload_gone', translate('sync.upload_refused', { status: status.status }), 410);
+            update(item.document_id, { upload_url: null, upload_offset: 0 });
+            Object.assign(item, { upload_url: null, upload_offset: 0 });
+            continue;
+          }
+          // HEAD is tus's word on where to resume; the status answer may predate a PATCH still landing.
+          offset = await server.tus.offset(item.upload_url, session.current() ?? token, signal);
+          inFlight.set(item.document_id, offset);
         }
-        const status = await server.call('uploads.get', { params: { id: uploadIdOf(item.upload_url!) } }, { signal });
-        if (status.status === 'complete') return;
-        if (status.status === 'rejected' || status.status === 'expired') {
-          if (fresh > 0) throw new DmsCallError('upload_gone', translate('sync.upload_refused', { status: status.status }), 410);
-          update(item.document_id, { upload_url: null, upload_offset: 0 });
-          Object.assign(item, { upload_url: null, upload_offset: 0 });
-          continue;
-        }
-        // HEAD is tus's word on where to resume; the status answer may predate a PATCH still landing.
-        let offset = await server.tus.offset(item.upload_url!, session.current() ?? token, signal);
-        inFlight.set(item.document_id, offset);
-        do {
+        // At least one PATCH on a resume: at offset = size, an empty one runs the server's check again.
+        while (!answered) {
           const end = Math.min(item.size, offset + tuned.chunkBytes);
           const bytes = end > offset ? await readRange(item.sha256, offset, end) : new Uint8Array(0);
           await throttle.take(bytes.length, signal);
-          const next = await server.tus.patch(item.upload_url!, offset, bytes, session.current() ?? token, signal);
-          report.bytesSent += Math.max(0, next - offset);
+          const next = await server.tus.patch(item.upload_url, offset, bytes, session.current() ?? token, signal);
+          sent(offset, next);
           offset = next;
-          update(item.document_id, { upload_offset: offset });
-          inFlight.set(item.document_id, offset);
-          emit(item.original_name);
-        } while (offset < item.size);
-        // The last PATCH answered after the server checked the hash; ask once more to be sure.
-        const after = await server.call('uploads.get', { params: { id: uploadIdOf(item.upload_url!) } }, { signal });
+          answered = offset >= item.size;
+        }
+        if (offset === item.size) return;
+        // The server claims more bytes than the file has: ask what it made of them.
+        const after = await server.call('uploads.get', { params: { id: uploadIdOf(item.upload_url) } }, { signal });
         if (after.status === 'complete') return;
         if (after.status === 'receiving') throw new DmsCallError('upload_incomplete', translate('sync.upload_incomplete'), 409);
         throw new DmsCallError('upload_gone', translate('sync.upload_refused', { status: after.status }), 410);
@@ -539,7 +574,9 @@ export function createSync(deps: SyncDeps) {
         const rows = db
           .prepare(
             `SELECT d.id, d.nip FROM documents d LEFT JOIN document_sync s ON s.document_id = d.id
-             WHERE d.state = 'ready' AND (s.document_id IS NULL OR s.state = 'rejected') ${approved} ORDER BY d.id`,
+             WHERE d.state = 'ready' AND (s.document_id IS NULL OR s.state = 'rejected') ${approved}
+               -- Retention (issue 7): a destroyed document's bytes are gone; its metadata stays but is never sent.
+               AND d.id NOT IN (SELECT document_id FROM document_disposals WHERE disposition = 'musnah') ORDER BY d.id`,
           )
           .all() as { id: number; nip: string | null }[];
         for (const row of rows) enqueue(row.id, actor, row.nip);

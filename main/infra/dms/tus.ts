@@ -1,15 +1,21 @@
 // A small tus 1.0 client over fetch, for the sync engine's uploads to the central server
 // (server/uploads/tus.ts): creation with Upload-Length and the Upload-Metadata the server
-// requires (`filename`, `sha256`, base64 values), HEAD to learn where to resume, and PATCH
-// of one chunk at a time. It keeps no state: the engine stores the upload URL and offset in
-// its database, so a resume after a crash is just HEAD then PATCH. Failures come back as
-// DmsCallError like every other server call, so the engine decides retry or reject once.
+// requires (`filename`, `sha256`, base64 values), optionally carrying the first bytes (tus
+// creation-with-upload: a file of one chunk goes up in a single request), HEAD to learn
+// where to resume, and PATCH of one chunk at a time. It keeps no state: the engine stores
+// the upload URL and offset in its database, so a resume after a crash is just HEAD then
+// PATCH. Failures come back as DmsCallError like every other server call, so the engine
+// decides retry or reject once.
 import { TUS_PATH, TUS_VERSION } from '../../../common/dms/uploads';
 import { DmsCallError, errorOf } from './index';
 
 export interface TusUploads {
-  /** Creates an upload; answers its absolute URL. */
-  create(p: { size: number; fileName: string; sha256: string; token: string; signal?: AbortSignal }): Promise<string>;
+  /**
+   * Creates an upload, with `bytes` (from offset 0) in the same request when given; answers
+   * its absolute URL and the server's offset. The server answers only after it stored the
+   * bytes, and, when they were the whole file, after it checked their SHA-256.
+   */
+  create(p: { size: number; fileName: string; sha256: string; token: string; bytes?: Uint8Array; signal?: AbortSignal }): Promise<{ url: string; offset: number }>;
   /** The server's offset of an upload (HEAD). */
   offset(url: string, token: string, signal?: AbortSignal): Promise<number>;
   /** Sends `bytes` at `offset`; answers the server's new offset. */
@@ -51,17 +57,18 @@ export function createTusUploads(options: TusOptions): TusUploads {
   }
 
   return {
-    async create({ size, fileName, sha256, token, signal }) {
-      const res = await request(
-        base + TUS_PATH,
-        { method: 'POST', headers: { 'upload-length': String(size), 'upload-metadata': `filename ${b64(fileName)},sha256 ${b64(sha256)}` } },
-        token,
-        signal,
-      );
+    async create({ size, fileName, sha256, token, bytes, signal }) {
+      const headers: Record<string, string> = { 'upload-length': String(size), 'upload-metadata': `filename ${b64(fileName)},sha256 ${b64(sha256)}` };
+      const withBytes = bytes !== undefined && bytes.length > 0;
+      if (withBytes) headers['content-type'] = 'application/offset+octet-stream';
+      const res = await request(base + TUS_PATH, { method: 'POST', headers, ...(withBytes ? { body: bytes } : {}) }, token, signal);
       await res.body?.cancel();
       const location = res.headers.get('location');
       if (res.status !== 201 || !location) throw new DmsCallError('bad_response', 'The server created no upload.', res.status);
-      return new URL(location, base + '/').href;
+      // Without bytes the server may leave Upload-Offset out: a new upload stands at 0.
+      const offset = withBytes ? offsetOf(res) : 0;
+      if (withBytes && offset > bytes.length) throw new DmsCallError('bad_response', 'The server claims more bytes than were sent.', res.status);
+      return { url: new URL(location, base + '/').href, offset };
     },
 
     async offset(url, token, signal) {

@@ -189,9 +189,16 @@ export interface PagePixels {
  * Renders every page at `dpi` on white and hands each to `onPage` in order, one at a time
  * so only one page's pixels are held. A page that cannot be rendered is passed as null.
  */
-export async function renderPages(bytes: Uint8Array, dpi: number, onPage: (pixels: PagePixels | null, index: number) => void): Promise<void> {
+export async function renderPages(
+  bytes: Uint8Array,
+  dpi: number,
+  onPage: (pixels: PagePixels | null, index: number) => void,
+  /** Only these pages (0-based), when given: separator detection renders only what its fast path could not read. */
+  only?: (index: number) => boolean,
+): Promise<void> {
   await withDocument(bytes, async (doc) => {
     for (let index = 0; index < doc.numPages; index++) {
+      if (only && !only(index)) continue;
       let pixels: PagePixels | null;
       try {
         const canvas = await renderToCanvas(await doc.getPage(index + 1), dpi / 72);

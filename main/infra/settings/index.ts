@@ -30,6 +30,8 @@ export const DEFAULT_SETTINGS: Settings = {
   syncWindow: null,
   // Verification (issue 7): off until the office decides documents need a verifier.
   requireApproval: false,
+  // Separator sheets (issue 6): on, so a printed sheet works without a trip to Settings.
+  separatorSheets: true,
 };
 
 /** Reads whatever is stored, keeping only valid values and filling defaults for the rest. */

@@ -18,6 +18,10 @@ import * as m011 from './011-review';
 import * as m012 from './012-retention';
 // Completeness daily progress (issue 7).
 import * as m013 from './013-completeness-daily';
+// OCR text, its queue and the search column (issue 6).
+import * as m014 from './014-ocr';
+// Size budget: optimizer proposals and originals kept until verified (issue 6).
+import * as m015 from './015-optimize';
 
 export interface Migration {
   id: number;
@@ -46,4 +50,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 12, name: m012.name, sql: m012.sql },
   // Completeness daily progress (issue 7).
   { id: 13, name: m013.name, sql: m013.sql },
+  // OCR text, its queue and the search column (issue 6).
+  { id: 14, name: m014.name, sql: m014.sql },
+  // Size budget: optimizer proposals and originals kept until verified (issue 6).
+  { id: 15, name: m015.name, sql: m015.sql },
 ];

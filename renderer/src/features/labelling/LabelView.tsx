@@ -11,6 +11,8 @@ import { fieldOptions, type FieldDef } from '../../../../common/doctypes';
 import { formatBytes, pick } from '../../../../common/i18n';
 import type { EmployeeKind } from '../../../../common/nip';
 import { PdfView } from '../viewer';
+// OCR (issue 6): proposals from the scanned text.
+import { OcrProgress, OcrProposal, proposalFor, useOcrStatus } from '../ocr/proposals';
 import { formatNumber, useLocale, useT } from '../../shared/i18n';
 import { findType } from '../../shared/reference';
 import { useServices } from '../../shared/services';
@@ -65,6 +67,7 @@ export function LabelView({ active }: { active: boolean }) {
 
   const currentIdRef = useRef<number | null>(null);
   currentIdRef.current = currentId;
+  const ocr = useOcrStatus(currentId); // OCR (issue 6)
 
   // Verification (issue 7): documents a verifier sent back come first, with the reason;
   // `sentBack` counts them so later pages of drafts are read from the right offset.
@@ -259,6 +262,9 @@ export function LabelView({ active }: { active: boolean }) {
     if (key === 'Enter' && !altKey && !ctrlKey && !metaKey && !shiftKey) {
       const at = order.findIndex((name) => inputs.current.get(name) === event.target);
       if (at === -1) return;
+      // OCR (issue 6): Enter in an empty field takes the proposal shown beside it; the next Enter moves on.
+      const proposed = form && (order[at] === 'nip' ? (form.nip === '' ? proposalFor(ocr, 'nip', '') : null) : !form.fields[order[at]] ? proposalFor(ocr, order[at], '') : null);
+      if (proposed) return run(() => (order[at] === 'nip' ? update({ nip: proposed }) : setField(order[at], proposed)));
       if (at === order.length - 1) return run(() => void save());
       return run(() => focusField(order[at + 1]));
     }
@@ -331,6 +337,7 @@ export function LabelView({ active }: { active: boolean }) {
           {required && <span className="required" aria-hidden="true"> *</span>}
         </label>
         {control}
+        <OcrProposal field={key} value={proposalFor(ocr, key, value)} onAccept={(accepted) => setField(key, accepted)} />
         {shown(key) && (
           <span id={`label-error-${key}`} className="field-error">
             {errors[key]}
@@ -413,6 +420,7 @@ export function LabelView({ active }: { active: boolean }) {
               {tr('review.sentBack', { reason: detail.reviewReason ?? '' })}
             </p>
           )}
+          <OcrProgress status={ocr} />
           {status && <Notice tone="success">{status}</Notice>}
           <ErrorBox message={error} />
           {form && (
@@ -436,6 +444,7 @@ export function LabelView({ active }: { active: boolean }) {
                   onChange={(event) => update({ nip: event.target.value })}
                   onBlur={() => touch('nip')}
                 />
+                <OcrProposal field="nip" value={proposalFor(ocr, 'nip', form.nip)} onAccept={(accepted) => update({ nip: accepted })} />
                 {shown('nip') && (
                   <span id="label-error-nip" className="field-error">
                     {errors.nip}
@@ -541,6 +550,12 @@ export function LabelView({ active }: { active: boolean }) {
                 <Keys keys={['Alt', 'N']} />
               </dt>
               <dd>{tr('label.keys.nip')}</dd>
+            </div>
+            <div>
+              <dt>
+                <Keys keys={['Enter']} />
+              </dt>
+              <dd>{tr('label.keys.ocr')}</dd>
             </div>
           </dl>
         </form>

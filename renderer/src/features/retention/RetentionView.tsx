@@ -237,6 +237,27 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
                   {tr('retention.approve')}
                 </button>
               )}
+              {/* Retention edges (issue 7): the admin rejects or withdraws the proposal; the note is the reason. */}
+              {admin && (
+                <button
+                  type="button"
+                  className="danger"
+                  disabled={busy || note.trim() === ''}
+                  data-testid="retention-reject"
+                  onClick={() =>
+                    void run(
+                      async () => {
+                        const result = await host.call('retention.reject', { id: proposal.id, reason: note });
+                        if (result.ok) setSelected(null);
+                        return result;
+                      },
+                      (value) => tr('retention.rejectedDone', { number: value.number, count: value.documents }),
+                    )
+                  }
+                >
+                  {tr('retention.reject')}
+                </button>
+              )}
             </form>
           )}
           {admin && proposal.state === 'disetujui' && (

@@ -29,7 +29,7 @@ export function SettingsView({ active }: { active: boolean }) {
     if (active) languageRef.current?.focus();
   }, [active]);
 
-  async function apply(patch: { locale?: Locale; maxFileBytes?: number; idleLockMinutes?: number; serverUrl?: string | null; requireApproval?: boolean; agencyName?: string | null; agencyCity?: string | null }) {
+  async function apply(patch: { locale?: Locale; maxFileBytes?: number; idleLockMinutes?: number; serverUrl?: string | null; requireApproval?: boolean; separatorSheets?: boolean; agencyName?: string | null; agencyCity?: string | null }) {
     setError(null);
     setSaved(null);
     const result = await host.call('settings.update', patch);
@@ -122,6 +122,16 @@ export function SettingsView({ active }: { active: boolean }) {
             onChange={(event) => void apply({ requireApproval: event.target.checked })}
           />
           <span>{tr('review.settings.requireApproval')}</span>
+        </label>
+        {/* Separator sheets (issue 6): off skips searching multi-page scans for sheets. */}
+        <label className="field checkbox">
+          <input
+            type="checkbox"
+            data-testid="settings-separator-sheets"
+            checked={info.settings.separatorSheets}
+            onChange={(event) => void apply({ separatorSheets: event.target.checked })}
+          />
+          <span>{tr('settings.separatorSheets')}</span>
         </label>
       </section>
       {/* Sync (issue 5): upload concurrency, bandwidth cap, timeout, tries, end-of-day window. */}

@@ -1,7 +1,7 @@
 // The document viewer laid over the current view: what the document is (type, employee,
-// number, date, state) above the PDF view. Escape or the close button go back to where the
-// clerk came from.
-import { useEffect, useState } from 'react';
+// number, date, state) above the PDF view, with the page tools (PageTools.tsx) between
+// them. Escape or the close button go back to where the clerk came from.
+import { useCallback, useEffect, useState } from 'react';
 import type { DocumentDetail } from '../../../../common/contract';
 import { formatBytes } from '../../../../common/i18n';
 import { formatDate, useLocale, useT } from '../../shared/i18n';
@@ -9,6 +9,9 @@ import { typeName } from '../../shared/reference';
 import { useServices } from '../../shared/services';
 import { ErrorBox, StateBadge } from '../../shared/ui';
 import { PdfView } from './PdfView';
+import { PageTools } from './PageTools';
+// Size budget (issue 6): the over-budget warning and the optimizer's side-by-side.
+import { OptimizeCompare } from './OptimizeCompare';
 
 export function DocumentViewer({ id, onClose }: { id: number; onClose: () => void }) {
   const { host, reference } = useServices();
@@ -16,6 +19,14 @@ export function DocumentViewer({ id, onClose }: { id: number; onClose: () => voi
   const locale = useLocale();
   const [detail, setDetail] = useState<DocumentDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Page tools (issue 6): the page shown, and a count of saved edits that remounts the view on the new bytes.
+  const [page, setPage] = useState(1);
+  const [edits, setEdits] = useState(0);
+  const edited = useCallback((next: DocumentDetail, at: number) => {
+    setDetail(next);
+    setPage(at);
+    setEdits((count) => count + 1);
+  }, []);
 
   useEffect(() => {
     let cancelled = false;
@@ -69,7 +80,9 @@ export function DocumentViewer({ id, onClose }: { id: number; onClose: () => voi
         )}
       </header>
       <ErrorBox message={error} />
-      <PdfView id={id} autoFocus onClose={onClose} />
+      {detail && <OptimizeCompare detail={detail} onChanged={(next) => edited(next, 1)} />}
+      {detail && <PageTools detail={detail} page={page} onChanged={edited} />}
+      <PdfView key={edits} id={id} autoFocus onClose={onClose} initialPage={page} onPageChange={setPage} />
     </div>
   );
 }

@@ -25,6 +25,9 @@ interface PdfViewProps {
   compact?: boolean;
   autoFocus?: boolean;
   onClose?: () => void;
+  /** Page tools (issue 6, PageTools.tsx): the page to open at, and the page shown, told to the host. */
+  initialPage?: number;
+  onPageChange?: (page: number) => void;
 }
 
 function clampScale(scale: number): number {
@@ -113,7 +116,7 @@ function PageThumb(props: {
   );
 }
 
-export function PdfView({ id, compact = false, autoFocus = false, onClose }: PdfViewProps) {
+export function PdfView({ id, compact = false, autoFocus = false, onClose, initialPage = 1, onPageChange }: PdfViewProps) {
   const { host } = useServices();
   const tr = useT();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -132,13 +135,15 @@ export function PdfView({ id, compact = false, autoFocus = false, onClose }: Pdf
   // Read through a ref so a language switch re-labels errors without reloading the document.
   const trRef = useRef(tr);
   trRef.current = tr;
+  // Read once per document: an edit remounts the view (PageTools) at the page being worked on.
+  const initialPageRef = useRef(initialPage);
 
   useEffect(() => {
     let cancelled = false;
     let task: PDFDocumentLoadingTask | null = null;
     setDoc(null);
     setError(null);
-    setPageNumber(1);
+    setPageNumber(initialPageRef.current);
     setRotation(0);
     setZoom('fit');
     thumbQueue.current = Promise.resolve();
@@ -182,6 +187,7 @@ export function PdfView({ id, compact = false, autoFocus = false, onClose }: Pdf
   }, [autoFocus]);
 
   useEffect(() => setPageInput(String(pageNumber)), [pageNumber]);
+  useEffect(() => onPageChange?.(pageNumber), [pageNumber, onPageChange]);
 
   useEffect(() => {
     const canvas = canvasRef.current;

@@ -1,0 +1,92 @@
+// The edges of the disposal workflow through the contract: an admin rejects a proposal (with
+// a reason, audited; its documents go back to their phase and its number is never reused),
+// destruction waits for documents still in the sync outbox, and a destroyed document is
+// never queued for sync again.
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session } from '../../main/access';
+import { createAuditLog } from '../../main/core/audit';
+import { adminProfile, type AdminProfile } from '../helpers/admin-profile';
+import { insertEmployee } from '../helpers/documents';
+import { makePdf } from '../helpers/pdf';
+
+const clock = { now: () => new Date('2026-06-01T02:00:00Z') };
+const BUDI = '196301011985031001';
+const EXECUTION = { agency: 'BKD Kota Contoh', place: 'Kota Contoh' };
+let world: AdminProfile;
+let verifier: Session;
+const docs: number[] = [];
+const ok: AdminProfile['ok'] = (method, input, session) => world.ok(method, input, session);
+const call: AdminProfile['call'] = (method, input, session) => world.call(method, input, session);
+const blobOf = (id: number) => {
+  const { sha256 } = world.profile.db.prepare('SELECT sha256 FROM documents WHERE id = ?').get(id) as { sha256: string };
+  return join(world.dataDir, 'blobs', sha256.slice(0, 2), sha256);
+};
+
+beforeAll(async () => {
+  world = await adminProfile('lemari-retention-edges-', clock);
+  verifier = await world.userSession('198502022010012002', 'verifier');
+  insertEmployee(world.profile.db, BUDI, 'Budi Santoso', 'Bidang Mutasi');
+  for (const typeCode of ['SK_PNS', 'DRH']) {
+    const path = join(world.dir, `${typeCode}.pdf`);
+    await writeFile(path, await makePdf([`${typeCode} ${BUDI}`]));
+    docs.push((await ok('capture.import', { files: [{ path }], nip: BUDI, typeCode })).imported[0].documentId);
+  }
+  // Labelled in full (the import alone leaves the decree's required fields empty): ready to send.
+  world.profile.db.prepare(`UPDATE documents SET state = 'ready'`).run();
+  // Punah six years ago: the personal file's inactive year is long over.
+  await ok('retention.recordStatus', { nip: BUDI, kedudukanHukum: '67', date: '2020-01-02' });
+});
+
+afterAll(() => world.close());
+
+describe('disposal workflow edges', () => {
+  it('lets only an admin reject a proposal, with a reason; the documents go back to usul musnah and the number is not reused', async () => {
+    const first = await ok('retention.propose', { kind: 'musnah' });
+    expect(first).toMatchObject({ number: 'DAUM/001/2026', itemCount: 2 });
+    expect(await call('retention.reject', { id: first.id, reason: 'Belum dinilai panitia' }, verifier)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await call('retention.reject', { id: first.id, reason: '  ' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+
+    expect(await ok('retention.reject', { id: first.id, reason: 'Belum dinilai panitia' })).toEqual({ id: first.id, number: 'DAUM/001/2026', documents: 2 });
+    expect(await call('retention.proposal', { id: first.id }, verifier)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect((await ok('retention.file', { nip: BUDI })).phases).toEqual({ usul_musnah: 2 });
+    const [entry] = (await ok('audit.list', { action: 'retention.rejected', limit: 5 })).items;
+    expect(entry.detail).toMatchObject({ number: 'DAUM/001/2026', state: 'usul', reason: 'Belum dinilai panitia' });
+    expect((entry.detail as { documents: { id: number }[] }).documents.map((d) => d.id).sort()).toEqual([...docs].sort());
+
+    // An approved proposal can still be withdrawn; a carried-out one cannot (below).
+    const second = await ok('retention.propose', { kind: 'musnah' });
+    expect(second.number).toBe('DAUM/002/2026');
+    await ok('retention.approve', { id: second.id });
+    await ok('retention.reject', { id: second.id, reason: 'Ditarik: salah hitung retensi' });
+    expect((await ok('retention.propose', { kind: 'musnah' })).number).toBe('DAUM/003/2026');
+    expect(createAuditLog({ db: world.profile.db, clock }).verify()).toMatchObject({ firstBreak: null });
+  });
+
+  it('refuses to destroy documents still waiting in the sync outbox, and destroys them once they were sent', async () => {
+    const proposal = (await ok('retention.overview', {})).proposals.find((p) => p.state === 'usul')!;
+    await ok('retention.approve', { id: proposal.id });
+    expect(await ok('sync.queue', {})).toEqual({ queued: 2 });
+
+    const refused = await call('retention.destroy', { id: proposal.id, ...EXECUTION });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining(String(docs[0])) } });
+    expect(existsSync(blobOf(docs[0]))).toBe(true);
+    expect((await ok('retention.proposal', { id: proposal.id })).state).toBe('disetujui');
+
+    // As a sync run leaves them: the SK PNS verified on the server, the DRH refused by it.
+    world.profile.db.prepare('DELETE FROM sync_outbox').run();
+    world.profile.db.prepare(`UPDATE document_sync SET state = 'verified' WHERE document_id = ?`).run(docs[0]);
+    world.profile.db.prepare(`UPDATE document_sync SET state = 'rejected', error_code = 'invalid_input', error_message = 'Nomor tidak sah' WHERE document_id = ?`).run(docs[1]);
+    const done = await ok('retention.destroy', { id: proposal.id, ...EXECUTION });
+    expect(done.proposal.state).toBe('dimusnahkan');
+    expect(existsSync(blobOf(docs[0]))).toBe(false);
+    expect(await call('retention.reject', { id: proposal.id, reason: 'terlambat' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+  });
+
+  it('never queues a destroyed document for sync again, not even one the server had refused', async () => {
+    expect(await ok('sync.queue', {})).toEqual({ queued: 0 });
+    expect(world.profile.db.prepare('SELECT count(*) AS n FROM sync_outbox').get()).toEqual({ n: 0 });
+  });
+});
