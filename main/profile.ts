@@ -545,7 +545,15 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     'completeness.employee': (input) => completeness.employee(input.nip),
     'completeness.summary': (input) => completeness.summary(input),
     'completeness.queue': (input) => completeness.queue(input),
-    'separators.print': (input) => separators.print(input),
+    'separators.print': async (input, { session }) => {
+      const file = await separators.print(input);
+      // Sheets printed here will come back through this workstation's scanner: look for them on import.
+      if (!settings.get().separatorSheets) {
+        settings.set({ separatorSheets: true });
+        audit.append({ actor: actorOf(session).id, action: 'settings.separator_sheets_on', detail: { reason: 'sheets_printed' } });
+      }
+      return file;
+    },
     // Completeness exports and daily progress (issue 7).
     'completeness.exportGaps': (input, { session }) => completenessExport.gapList(input, operatorOf(session)),
     'completeness.pickingList': (input, { session }) => completenessExport.pickingList(input, operatorOf(session)),

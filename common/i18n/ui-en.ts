@@ -679,5 +679,5 @@ export const uiEn: Record<UiKey, string> = {
   'ocr.acceptHint': 'Enter in an empty field uses the proposal',
   'label.keys.ocr': 'in an empty field: use the proposal from the scanned text',
   // Separator sheets (issue 6).
-  'settings.separatorSheets': 'Look for separator sheets in multi-page scans and split the documents at them',
+  'settings.separatorSheets': 'Look for separator sheets in multi-page scans and split the documents at them (turns on by itself once sheets are printed here)',
 };

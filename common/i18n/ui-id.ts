@@ -677,7 +677,7 @@ export const uiId = {
   'ocr.acceptHint': 'Enter di isian kosong memakai usulan',
   'label.keys.ocr': 'di isian kosong: pakai usulan dari teks pindaian',
   // Separator sheets (issue 6).
-  'settings.separatorSheets': 'Cari lembar pemisah di pindaian berhalaman banyak dan pisahkan dokumennya',
+  'settings.separatorSheets': 'Cari lembar pemisah di pindaian berhalaman banyak dan pisahkan dokumennya (menyala sendiri setelah lembar pemisah dicetak di sini)',
 } as const;
 
 export type UiKey = keyof typeof uiId;

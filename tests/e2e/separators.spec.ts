@@ -51,14 +51,14 @@ test('sheets printed from the checklist split a scanned stack into labelled docu
   await expect(app.completeness.item('IJAZAH')).toHaveAttribute('data-status', 'missing');
 });
 
-test('an admin turns separator sheets off in Settings, and the choice stays after a reload', async ({ app, page }) => {
+test('an admin turns separator sheets on in Settings (off in a new profile), and the choice stays after a reload', async ({ app, page }) => {
   await app.go('settings');
   const box = page.getByTestId('settings-separator-sheets');
-  await expect(box).toBeChecked();
-  await box.click();
   await expect(box).not.toBeChecked();
+  await box.click();
+  await expect(box).toBeChecked();
   await expect(page.getByRole('status').filter({ hasText: 'Pengaturan tersimpan' })).toBeVisible();
   await page.reload();
   await app.click('settings');
-  await expect(page.getByTestId('settings-separator-sheets')).not.toBeChecked();
+  await expect(page.getByTestId('settings-separator-sheets')).toBeChecked();
 });

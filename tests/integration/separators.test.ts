@@ -145,6 +145,13 @@ describe('separators.print through the contract', () => {
     work.cleanup();
   });
 
+  it('turns the search for sheets on the first time sheets are printed here (off in a new profile), audited', async () => {
+    expect((await ok('app.info', {})).settings.separatorSheets).toBe(false);
+    await ok('separators.print', { nip: BUDI, typeCodes: ['DRH'] });
+    expect((await ok('app.info', {})).settings.separatorSheets).toBe(true);
+    expect((await ok('audit.list', { action: 'settings.separator_sheets_on' })).items).toHaveLength(1);
+  });
+
   it('prints one sheet per missing document by default, with the NIP, name and type readable', async () => {
     const missing = (await ok('completeness.employee', { nip: BUDI })).items.filter((item) => item.status === 'missing');
     const file = await ok('separators.print', { nip: BUDI });
@@ -176,11 +183,12 @@ describe('separators.print through the contract', () => {
     ]);
   });
 
-  it('an admin can turn sheets off (on by default): a stack then imports whole, sheets and all', { timeout: 120_000 }, async () => {
+  it('an admin can turn sheets off: a stack then imports whole, sheets and all', { timeout: 120_000 }, async () => {
+    // Printed first: printing turns the search on again.
+    const printed = Buffer.from((await ok('separators.print', { nip: BUDI, typeCodes: ['DRH'] })).base64, 'base64');
     expect((await ok('app.info', {})).settings.separatorSheets).toBe(true);
     expect((await ok('settings.update', { separatorSheets: false })).separatorSheets).toBe(false);
     try {
-      const printed = Buffer.from((await ok('separators.print', { nip: BUDI, typeCodes: ['DRH'] })).base64, 'base64');
       const path = join(work.dir, 'tanpa-pemisah.pdf');
       writeFileSync(path, await feederStackPdf([{ kind: 'printed', pdf: printed, index: 0 }, text(61), text(62)], feeder()));
       const report = await ok('capture.import', { files: [{ path }] });

@@ -32,7 +32,7 @@ function pool(): DetectPool {
 }
 
 export interface SplitOptions {
-  /** The separatorSheets setting: false imports every file whole, unsearched. */
+  /** The separatorSheets setting (off until sheets are printed or an admin turns it on): false imports every file whole, unsearched. */
   enabled?: boolean;
   /** Detection that failed (a timeout, a crashed worker): the stack imports whole, and this says why. */
   onProblem?: (message: string, error: unknown) => void;

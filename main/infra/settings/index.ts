@@ -31,7 +31,10 @@ export const DEFAULT_SETTINGS: Settings = {
   // Verification (issue 7): off until the office decides documents need a verifier.
   requireApproval: false,
   // Separator sheets (issue 6): on, so a printed sheet works without a trip to Settings.
-  separatorSheets: true,
+  // Off until this profile prints separator sheets (separators.print turns it on) or an admin
+  // turns it on: looking for sheets renders every page of every multi-page scan, several times
+  // the cost of the rest of an import (docs/PERFORMANCE.md, import).
+  separatorSheets: false,
 };
 
 /** Reads whatever is stored, keeping only valid values and filling defaults for the rest. */
