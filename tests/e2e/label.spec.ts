@@ -89,3 +89,36 @@ test('after a save, focus is on the NIP of the next document', async ({ app, pag
   await page.keyboard.press('Enter');
   await expect(app.label.empty).toBeVisible();
 });
+
+test('a save pressed while the next document loads never gives it the last one\u2019s NIP', async ({ app, page }) => {
+  const OTHER = '199202022016032002';
+  await app.go('import');
+  await app.import.pick([await makePdf(`${NIP}_DRH.pdf`, ['DRH Budi']), await makePdf(`${OTHER}_DRH.pdf`, ['DRH Dewi'])]);
+  await app.go('label');
+  await expect(app.label.position).toContainText('Dokumen 1 dari 2');
+  await expect(app.label.nip).toHaveValue(NIP);
+  // The next document's details arrive late, as on a busy machine.
+  let gate: () => void = () => {};
+  const held = new Promise<void>((resolve) => (gate = resolve));
+  await page.route('**/api/call/documents.get', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.keyboard.press('Control+Enter');
+  await expect(app.label.position).toContainText('Dokumen 1 dari 1');
+  // Ctrl+Enter again before the document has loaded: nothing may be saved under its id.
+  await page.keyboard.press('Control+Enter');
+  gate();
+  await expect(app.label.nip).toHaveValue(OTHER);
+  await page.unroute('**/api/call/documents.get');
+  await page.keyboard.press('Control+Enter');
+  await expect(app.label.empty).toBeVisible();
+  const labels = await page.evaluate(async () => {
+    const response = await fetch('/api/call/documents.list', { method: 'POST', body: JSON.stringify({ limit: 10 }), headers: { 'content-type': 'application/json' } });
+    return ((await response.json()) as { value: { items: { originalName: string; nip: string | null }[] } }).value.items.map((doc) => [doc.originalName, doc.nip]);
+  });
+  expect(labels.sort()).toEqual([
+    [`${NIP}_DRH.pdf`, NIP],
+    [`${OTHER}_DRH.pdf`, OTHER],
+  ]);
+});

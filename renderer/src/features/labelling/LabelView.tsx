@@ -118,6 +118,10 @@ export function LabelView({ active }: { active: boolean }) {
       return;
     }
     let cancelled = false;
+    // The previous document's form must not outlive the move: saved under the new id before
+    // this one loads, it would put the last document's NIP on this one.
+    setDetail(null);
+    setForm(null);
     setAttempted(false);
     setTouched(new Set());
     setError(null);
@@ -181,7 +185,7 @@ export function LabelView({ active }: { active: boolean }) {
   const order = useMemo(() => ['nip', 'type', ...(type?.fields.map((field) => field.key) ?? []), 'notes'], [type]);
 
   function update(patch: Partial<FormState>) {
-    if (!form || currentId === null) return;
+    if (!form || currentId === null || detail?.id !== currentId) return;
     const next = { ...form, ...patch };
     drafts.current.set(currentId, next);
     setForm(next);
@@ -218,7 +222,8 @@ export function LabelView({ active }: { active: boolean }) {
   );
 
   async function save() {
-    if (!form || currentId === null || saving) return;
+    // Only the form of the document on screen: detail is reset and reloaded on every move.
+    if (!form || currentId === null || detail?.id !== currentId || saving) return;
     setAttempted(true);
     const firstBad = order.find((key) => errors[key]);
     if (firstBad || !type) {
