@@ -39,13 +39,18 @@ export interface ServerOptions {
   logger?: boolean | object;
 }
 
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
 export async function buildServer(config: ServerConfig, options: ServerOptions = {}): Promise<{ app: FastifyInstance; deps: ServerDeps; lifecycle: Lifecycle; closeAll(): Promise<void> }> {
   const app = Fastify({
     // Redacted JSON lines (server/ops/logging.ts); a test passes its own level and stream.
     logger: options.logger === false ? false : { ...loggerOptions(config.logLevel), ...(typeof options.logger === 'object' ? options.logger : {}) },
     genReqId: requestId,
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    // A hop count becomes proxy-addr's trust function: the N hops nearest this node are proxies.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Unknown routes and methods answer in the API's error shape (setNotFoundHandler), and
     // so do requests arriving while the node drains (server/ops), not Fastify's own 503.
     return503OnClosing: false,

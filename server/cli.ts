@@ -7,6 +7,7 @@ import QRCode from 'qrcode';
 import { startServer } from './app';
 import { loadSecretDigest } from './auth/secrets';
 import { listDevices, revokeDevice } from './auth/devices';
+import { listAccounts, updateAccount } from './auth/accounts';
 import { createPendingAccount } from './auth/users';
 import { loadConfig, type ServerConfig } from './config';
 import { openDb, type Db } from './db';
@@ -25,6 +26,8 @@ const USAGE = `Usage: lemari-server [serve] [--port N] [--host H] [--data-dir DI
        lemari-server admin create --instansi ID --nip NIP --name NAME --email E [--json]
        lemari-server devices list --instansi ID [--json]
        lemari-server devices revoke <deviceId>
+       lemari-server users list --instansi ID [--json]
+       lemari-server users disable <nip> | users enable <nip> [--json]
 
 Environment: DATABASE_URL (PostgreSQL; default PGlite in DIR/pg), S3_BUCKET and S3_* (object
 storage; default DIR/blobs), SMTP_URL (default: mails written to DIR/mail), LOG_LEVEL,
@@ -32,6 +35,9 @@ LEMARI_RATE_WINDOW_SECONDS, LEMARI_RATE_PER_ADDRESS, LEMARI_RATE_PER_NIP (auth r
 
 The administration commands open the database themselves. With the embedded database
 (PGlite in DIR/pg) stop the server first: one process at a time may open it.
+
+users disable ends every session of an account at once (an admin does the same for the
+accounts of their instansi over the API, users.update); users enable lets it log in again.
 
 admin create makes a pending admin account and prints a one-time activation code and the
 authenticator to scan. The admin activates at a workstation: NIP, activation code and a
@@ -128,6 +134,26 @@ const ADMIN_COMMANDS: Record<string, AdminCommand> = {
     if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new DmsError('invalid_input', `Not a device id: ${id}.`);
     const device = await revokeDevice(db, id, new Date().toISOString());
     print(io, options.json ? JSON.stringify(device) : `Device ${device.id} (${device.name}, instansi ${device.instansiId}) revoked at ${device.revokedAt}.`);
+  },
+
+  async 'users list'(db, _args, options, io) {
+    const accounts = await listAccounts(db, required(options, 'instansi'));
+    if (options.json) {
+      print(io, JSON.stringify(accounts));
+      return;
+    }
+    if (accounts.length === 0) print(io, 'No accounts.');
+    for (const a of accounts) print(io, `${a.nip}  ${a.name}  ${a.role}  ${a.status}${a.email ? `  <${a.email}>` : ''}`);
+  },
+
+  async 'users disable'(db, args, options, io) {
+    const account = await updateAccount(db, { nip: positional(args, 0, 'the NIP'), instansiId: null }, { status: 'disabled' }, new Date().toISOString());
+    print(io, options.json ? JSON.stringify(account) : `Account ${account.nip} (${account.name}) disabled; every session of it has ended.`);
+  },
+
+  async 'users enable'(db, args, options, io) {
+    const account = await updateAccount(db, { nip: positional(args, 0, 'the NIP'), instansiId: null }, { status: 'active' }, new Date().toISOString());
+    print(io, options.json ? JSON.stringify(account) : `Account ${account.nip} (${account.name}) enabled: ${account.status}.`);
   },
 };
 

@@ -31,8 +31,12 @@ export interface ServerConfig {
   refreshTokenDays: number;
   /** How long a spent refresh token may be exchanged again while its successor is unused (a lost answer); 0 turns it off. */
   refreshReuseGraceSeconds: number;
-  /** Trust X-Forwarded-* from the reverse proxy (client address for rate limits and logs). */
-  trustProxy: boolean;
+  /**
+   * Whose X-Forwarded-For gives the client address (rate limits, logs): false (nobody), a
+   * number of proxy hops, or the proxies' addresses/CIDRs. Never "every hop": the leftmost
+   * entry of the header is whatever the client wrote.
+   */
+  trustProxy: false | number | string[];
   /** Fixed-window limits of the auth routes, counted in the database across nodes (server/http/rate-limit.ts). */
   rateLimit: { windowSeconds: number; perAddress: number; perNip: number };
   logLevel: string;
@@ -45,6 +49,23 @@ export interface ServerConfig {
 const MIB = 1024 * 1024;
 
 export type ConfigSource = Record<string, string | undefined>;
+
+/**
+ * TRUST_PROXY: unset, `0` or `false` trusts no proxy; a whole number N trusts N hops (`1`:
+ * the one reverse proxy in front, whose appended entry is taken; `true` means the same);
+ * otherwise a comma-separated list of the proxies' addresses or CIDRs, and only a
+ * connection from one of them may name the client.
+ */
+export function parseTrustProxy(raw: string | undefined): false | number | string[] {
+  const value = (raw ?? '').trim();
+  if (value === '' || value === '0' || value === 'false') return false;
+  if (value === 'true') return 1;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  const bad = list.find((part) => !/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(part));
+  if (bad !== undefined) throw new Error(`TRUST_PROXY must be a hop count or proxy addresses/CIDRs separated by commas, got "${bad}"`);
+  return list;
+}
 
 export function loadConfig(flags: ConfigSource = {}, env: ConfigSource = process.env): ServerConfig {
   const pick = (flag: string, name: string) => flags[flag] ?? env[name];
@@ -83,7 +104,7 @@ export function loadConfig(flags: ConfigSource = {}, env: ConfigSource = process
     accessTokenSeconds: int('', 'LEMARI_ACCESS_TOKEN_SECONDS', 15 * 60),
     refreshTokenDays: int('', 'LEMARI_REFRESH_TOKEN_DAYS', 30),
     refreshReuseGraceSeconds: int('', 'LEMARI_REFRESH_REUSE_GRACE_SECONDS', 10 * 60),
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     rateLimit: {
       windowSeconds: int('', 'LEMARI_RATE_WINDOW_SECONDS', 60),
       perAddress: int('', 'LEMARI_RATE_PER_ADDRESS', 120),

@@ -6,12 +6,14 @@ import { documentRoutes } from './documents';
 import { opsRoutes } from './ops';
 import { referenceRoutes } from './reference';
 import { uploadRoutes } from './uploads';
+import { userRoutes } from './users';
 
 export const DMS_API_VERSION = 'v1';
 
 export const dmsRoutes = {
   ...opsRoutes,
   ...authRoutes,
+  ...userRoutes,
   ...uploadRoutes,
   ...documentRoutes,
   ...referenceRoutes,

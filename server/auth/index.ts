@@ -3,12 +3,13 @@
 // enrolment, and the devices of an instansi.
 import type { ServerDeps } from '../deps';
 import type { Handlers } from '../http/routes';
+import { accountHandlers } from './accounts';
 import { activationFlow } from './activation';
 import { authContext, type AuthContext } from './context';
 import { listDevices, revokeDevice } from './devices';
 import { loginFlow } from './login';
 
-type Own = { [K in keyof Handlers as K extends `auth.${string}` ? K : never]: Handlers[K] };
+type Own = { [K in keyof Handlers as K extends `auth.${string}` | `users.${string}` ? K : never]: Handlers[K] };
 
 const HOUR_MS = 60 * 60_000;
 
@@ -58,5 +59,6 @@ export function authHandlers(deps: ServerDeps): Own {
     'auth.activateMfa': ({ body }) => activation.activate(body.stepToken, body.code),
     'auth.listDevices': async ({ principal }) => ({ devices: await listDevices(ctx.db, principal.instansiId) }),
     'auth.revokeDevice': ({ principal, params }) => revokeDevice(ctx.db, params.id, new Date(ctx.now()).toISOString(), principal.instansiId),
+    ...accountHandlers(ctx),
   };
 }

@@ -21,7 +21,7 @@ import { DmsError } from '../http/errors';
 import { newOpaqueToken, type SecretDigest } from './secrets';
 import type { Role } from './tokens';
 
-export type RevokeReason = 'logout' | 'replayed' | 'device_revoked' | 'password_reset';
+export type RevokeReason = 'logout' | 'replayed' | 'device_revoked' | 'password_reset' | 'user_disabled';
 
 const DAY_MS = 24 * 60 * 60_000;
 

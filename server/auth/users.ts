@@ -54,6 +54,19 @@ export async function storeResetCode(sql: Sql, digest: SecretDigest, userId: num
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const NAME_MAX = 200;
 
+/** A holder's name as stored: NFC, single spaces, 1 to 200 characters. */
+export function checkedName(input: string): string {
+  const name = input.normalize('NFC').replace(/\s+/g, ' ').trim();
+  if (name === '' || name.length > NAME_MAX) throw new DmsError('invalid_input', `A name is 1 to ${NAME_MAX} characters.`);
+  return name;
+}
+
+export function checkedEmail(input: string): string {
+  const email = input.trim();
+  if (!EMAIL.test(email) || email.length > 254) throw new DmsError('invalid_input', `Not an e-mail address: ${input}.`);
+  return email;
+}
+
 export interface NewAccount {
   instansiId: string;
   nip: string;
@@ -84,10 +97,8 @@ export const ACTIVATION_CODE_MS = 72 * 60 * 60_000;
 export async function createPendingAccount(sql: Sql, digest: SecretDigest, input: NewAccount, nowMs: number): Promise<AccountActivation> {
   const check = checkAnyNip(input.nip, todayOf(new Date(nowMs)));
   if (!check.ok) throw new DmsError('invalid_input', `Not a valid NIP: ${input.nip} (${check.problem.reason}).`);
-  const name = input.name.normalize('NFC').replace(/\s+/g, ' ').trim();
-  if (name === '' || name.length > NAME_MAX) throw new DmsError('invalid_input', `A name is 1 to ${NAME_MAX} characters.`);
-  const email = input.email.trim();
-  if (!EMAIL.test(email) || email.length > 254) throw new DmsError('invalid_input', `Not an e-mail address: ${input.email}.`);
+  const name = checkedName(input.name);
+  const email = checkedEmail(input.email);
   const instansi = await sql.query('select 1 from instansi where id = $1', [input.instansiId]);
   if (instansi.rows.length === 0) throw new DmsError('not_found', `No instansi ${input.instansiId}.`);
   if (await userByNip(sql, check.nip)) throw new DmsError('conflict', `An account with NIP ${check.nip} exists already.`);

@@ -31,3 +31,35 @@ not changed. Never give this code to anyone.
 `,
   };
 }
+
+/** To the holder of an account an admin just made: the code that starts its activation. */
+export function newAccountMail(p: { to: string; name: string; nip: string; code: string; hours: number; instansiName: string }): MailMessage {
+  return {
+    to: p.to,
+    subject: 'Akun Lemari Anda / Your Lemari account',
+    text: `Yth. ${p.name} (NIP ${p.nip}),
+
+Admin ${p.instansiName} telah membuatkan akun Lemari untuk Anda. Kode aktivasinya:
+
+    ${p.code}
+
+Kode ini berlaku ${p.hours} jam dan hanya dapat dipakai sekali. Di workstation Lemari pilih
+"Aktivasi akun (online)", masukkan NIP, e-mail ini, kode di atas dan kata sandi baru, lalu
+daftarkan aplikasi autentikator. Jika kode kedaluwarsa, minta kode baru dari layar yang sama.
+Jangan berikan kode ini kepada siapa pun.
+
+---
+
+Dear ${p.name} (NIP ${p.nip}),
+
+An admin of ${p.instansiName} made a Lemari account for you. Its activation code:
+
+    ${p.code}
+
+It is valid for ${p.hours} hours and can be used once. At a Lemari workstation choose
+"Aktivasi akun (online)", enter your NIP, this e-mail address, the code and a new password,
+then enrol an authenticator app. If the code expired, ask for a new one on the same screen.
+Never give this code to anyone.
+`,
+  };
+}

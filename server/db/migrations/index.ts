@@ -7,6 +7,7 @@ import documents from './004-documents';
 import reference from './005-reference';
 import audit from './006-audit';
 import refreshSuccessor from './007-refresh-successor';
+import userDisabled from './008-user-disabled';
 
 export interface Migration {
   id: number;
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 5, name: 'reference', statements: reference },
   { id: 6, name: 'audit', statements: audit },
   { id: 7, name: 'refresh-successor', statements: refreshSuccessor },
+  { id: 8, name: 'user-disabled', statements: userDisabled },
 ];

@@ -109,14 +109,29 @@ describe.each<TestDbKind>(['pglite', 'postgres'])('authorization on %s', (kind) 
       const ofA = (await server.call('GET', '/v1/audit/entries', { token: a.admin.token })).body.items;
       expect(ofA.map((e: { deviceId: string }) => e.deviceId)).toEqual([a.clerk.deviceId, a.clerk.deviceId]);
     },
+    'users.list': async () => {
+      const nips = (await asB('GET', '/v1/users')).body.users.map((u: { nip: string }) => u.nip);
+      expect(nips.sort()).toEqual(['198001012005011003', '198001012005011004']);
+    },
+    'users.create': async () => {
+      // B's admin makes accounts in B only, whatever it sends.
+      const made = await asB('POST', '/v1/users', { nip: '199001012015031005', name: 'Baru B', email: 'baru@b.go.id', role: 'clerk' });
+      expect(made.status).toBe(201);
+      const ofA = (await server.call('GET', '/v1/users', { token: a.admin.token })).body.users.map((u: { nip: string }) => u.nip);
+      expect(ofA).not.toContain('199001012015031005');
+    },
+    'users.update': async () => {
+      await notFoundLikeMissing('PATCH', '/v1/users/198001012005011002', '/v1/users/199001012015031099', { status: 'disabled' });
+      expect((await server.call('GET', '/v1/documents/changes', { token: a.clerk.token })).status).toBe(200);
+    },
     'audit.list': async () => {
       const items = (await asB('GET', `/v1/audit/entries?deviceId=${a.clerk.deviceId}`)).body.items;
       expect(items).toEqual([]);
     },
   };
 
-  it('has a cross-instansi check for every documents, reference and audit route', () => {
-    const owned = table.map(([name]) => name).filter((name) => /^(documents|reference|audit)\./.test(name));
+  it('has a cross-instansi check for every documents, reference, audit and users route', () => {
+    const owned = table.map(([name]) => name).filter((name) => /^(documents|reference|audit|users)\./.test(name));
     expect(owned.filter((name) => !crossInstansi[name])).toEqual([]);
   });
 

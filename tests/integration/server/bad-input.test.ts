@@ -11,7 +11,7 @@ const BODY_LIMIT = 2048;
 
 /** A value for each path parameter that the route's params schema accepts. */
 function pathFor(def: RouteDef): string {
-  const candidates = ['00000000-0000-4000-8000-000000000000', '0123456789abcdef0123456789abcdef', 'SK_PNS', '1'];
+  const candidates = ['00000000-0000-4000-8000-000000000000', '0123456789abcdef0123456789abcdef', 'SK_PNS', '1', '199001012015031099'];
   return def.path.replace(/:(\w+)/g, (_, name: string) => {
     const ok = candidates.find((value) => !def.params || def.params.safeParse({ [name]: value }).success);
     return encodeURIComponent(ok ?? candidates[0]);

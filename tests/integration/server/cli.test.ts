@@ -102,6 +102,26 @@ describe.each<TestDbKind>(['pglite', 'postgres'])('lemari-server admin commands 
     expect(JSON.parse((await cli('devices', 'list', '--instansi', 'A1', '--json')).out)[0].revokedAt).toEqual(expect.any(String));
   });
 
+  it('lists the accounts of an instansi and disables and enables one', async () => {
+    const listed = await cli('users', 'list', '--instansi', 'A1', '--json');
+    expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ nip: NIP, role: 'admin', status: 'active' })]);
+    expect((await cli('users', 'list', '--instansi', 'A1')).out).toBe(`${NIP}  Siti Aminah  admin  active  <siti@contoh.go.id>\n`);
+
+    expect(await cli('users', 'disable', NIP)).toMatchObject({ code: 0, out: `Account ${NIP} (Siti Aminah) disabled; every session of it has ended.\n` });
+    await withServer(async (_server, post) => {
+      clock += 30_000;
+      const step = await post('/v1/auth/login', { nip: NIP, password: 'lemari arsip kota contoh', deviceName: 'PC Lain' });
+      expect(step.body.error.code).toBe('invalid_credentials');
+    });
+    expect(JSON.parse((await cli('users', 'enable', NIP, '--json')).out)).toMatchObject({ nip: NIP, status: 'active' });
+    await withServer(async (_server, post) => {
+      clock += 30_000;
+      const step = await post('/v1/auth/login', { nip: NIP, password: 'lemari arsip kota contoh', deviceName: 'PC Lain' });
+      expect(step.body.next).toBe('totp');
+    });
+    expect(await cli('users', 'disable', '199001012015011099')).toMatchObject({ code: 1, err: 'lemari-server: No such account.\n' });
+  });
+
   it('refuses what an operator gets wrong, with the reason and a non-zero exit', async () => {
     expect(await cli('instansi', 'create', 'A1', 'Lagi')).toMatchObject({ code: 1, err: 'lemari-server: Instansi A1 exists already.\n' });
     expect(await cli('instansi', 'create', 'A/1', 'Salah')).toMatchObject({ code: 1, err: expect.stringContaining('1 to 16 letters and digits') });
