@@ -49,9 +49,9 @@ export async function registerUploads(app: FastifyInstance, deps: ServerDeps): P
   await locker.start();
   const store = new UploadStore(deps.config.uploadDir, {
     progressed: (id) => service.progressed(id),
-    finished: async (id) => {
+    row: async (id) => {
       const row = await service.row(id);
-      return row && { status: row.status, size: row.size, fileName: row.file_name, sha256: row.declared_sha256 };
+      return row && { status: row.status, size: row.size, fileName: row.file_name, sha256: row.declared_sha256, createdAt: row.created_at };
     },
   });
   const service: UploadService = new UploadService(deps, store, locker);

@@ -39,6 +39,14 @@ export interface UploadRow {
 }
 
 const HOUR_MS = 3_600_000;
+/**
+ * A write's progress is recorded at most this often per upload and node: expiry counts
+ * in hours, and a PATCH already recorded progress as it began (checkTusAccess), so one of
+ * many short PATCHes costs one statement, not two.
+ */
+const PROGRESS_EVERY_MS = 60_000;
+/** Most uploads whose last recorded progress a node remembers. */
+const MAX_RECORDED = 10_000;
 /** Most uploads one sweep expires; the next sweep takes the rest. */
 const SWEEP_BATCH = 500;
 
@@ -55,6 +63,9 @@ function gone(row: Pick<UploadRow, 'status'>): DmsError {
 }
 
 export class UploadService {
+  /** When this node last recorded progress of an upload (deps.now() ms), by id. */
+  private readonly recorded = new Map<string, number>();
+
   constructor(
     private readonly deps: ServerDeps,
     readonly store: UploadStore,
@@ -82,10 +93,35 @@ export class UploadService {
     return row;
   }
 
-  /** Before a tus request touches an upload: it must be the caller's, and its bytes still there. */
-  async checkTusAccess(principal: Principal, id: string): Promise<void> {
-    const row = await this.visible(principal, id);
+  /**
+   * Before a tus request touches an upload: it must be the caller's, and its bytes still
+   * there. A PATCH also records progress (a client is sending; expiry counts from here),
+   * in the same statement: the update touches only a row of the caller's instansi.
+   */
+  async checkTusAccess(principal: Principal, id: string, patch = false): Promise<void> {
+    if (!patch) {
+      const row = await this.visible(principal, id);
+      if (row.status === 'rejected' || row.status === 'expired') throw gone(row);
+      return;
+    }
+    if (!/^[0-9a-f]{32}$/.test(id)) throw notFound();
+    const now = this.deps.now();
+    const { rows } = await this.deps.db.query<Pick<UploadRow, 'status'>>(
+      `update uploads set updated_at = case when status = 'receiving' then $3 else updated_at end
+        where id = $1 and instansi_id = $2
+        returning status`,
+      [id, principal.instansiId, this.iso(now)],
+    );
+    const row = rows[0];
+    if (!row) throw notFound();
     if (row.status === 'rejected' || row.status === 'expired') throw gone(row);
+    this.remember(id, now);
+  }
+
+  private remember(id: string, now: number): void {
+    this.recorded.delete(id);
+    this.recorded.set(id, now);
+    if (this.recorded.size > MAX_RECORDED) this.recorded.delete(this.recorded.keys().next().value!);
   }
 
   /** tus creation: validates the metadata and records the upload. */
@@ -109,10 +145,14 @@ export class UploadService {
     );
   }
 
-  /** Bytes arrived: the upload is alive (expiry counts from here). */
+  /** Bytes arrived: the upload is alive (expiry counts from here), unless this node recorded that a moment ago. */
   async progressed(id: string): Promise<void> {
+    const now = this.deps.now();
+    const last = this.recorded.get(id);
+    if (last !== undefined && now - last >= 0 && now - last < PROGRESS_EVERY_MS) return;
     try {
-      await this.deps.db.query("update uploads set updated_at = $2 where id = $1 and status = 'receiving'", [id, this.iso()]);
+      await this.deps.db.query("update uploads set updated_at = $2 where id = $1 and status = 'receiving'", [id, this.iso(now)]);
+      this.remember(id, now);
     } catch (error) {
       this.deps.log.error({ err: error, upload: id }, 'recording upload progress failed');
     }

@@ -178,7 +178,7 @@ export async function mountTus(app: FastifyInstance, deps: ServerDeps, service: 
       throw new DmsError('unsupported_tus_version', `This server speaks tus ${TUS_VERSION} (Tus-Resumable header).`, undefined, { 'Tus-Version': TUS_VERSION });
     }
     const { id } = request.params as { id?: string };
-    if (id !== undefined) await service.checkTusAccess(principal, id);
+    if (id !== undefined) await service.checkTusAccess(principal, id, request.method === 'PATCH');
     reply.hijack();
     const raw = reply.raw;
     try {

@@ -48,6 +48,9 @@ describe.each<TestDbKind>(['pglite', 'postgres'])('uploads on %s', (kind) => {
     const url = await tus.start(bytes, { filename: 'SK Kenaikan Pangkat 2019.pdf' });
     expect(url).toMatch(/\/v1\/uploads\/[0-9a-f]{32}$/);
     expect(await tus.offset(url)).toBe(0);
+    // Only the bytes sit in the upload directory: size and metadata live in the uploads table.
+    expect(files(server.config.uploadDir)).toEqual([id(url)]);
+    expect((await tus.head(url)).headers.get('upload-length')).toBe('200000');
     expect((await tus.patch(url, 0, bytes.subarray(0, 70_000))).headers.get('upload-offset')).toBe('70000');
     expect((await status(url)).body).toMatchObject({ status: 'receiving', offset: 70_000, size: 200_000, sha256: sha256(bytes) });
     const last = await tus.send(url, bytes, 70_000);
@@ -166,6 +169,13 @@ describe.each<TestDbKind>(['pglite', 'postgres'])('uploads on %s', (kind) => {
     const seen = await server.call('GET', `/v1/uploads/${id(url)}/status`, { token: (await server.user({ instansiId: 'B2', nip: '199202022016032002' })).token });
     expect([seen.status, seen.body.error.code]).toEqual([404, 'not_found']);
     expect(await tus.offset(url)).toBe(0); // untouched
+    // A PATCH records progress in the statement that checks access: never on another instansi's upload.
+    const updatedAt = async () => (await server.deps.db.query<{ updated_at: string }>('select updated_at from uploads where id = $1', [id(url)])).rows[0].updated_at;
+    const before = await updatedAt();
+    clock += 60_000;
+    expect((await other.patch(url, 0, bytes)).status).toBe(404);
+    expect(await updatedAt()).toBe(before);
+    clock -= 60_000;
     // Another clerk of the same instansi may see it (a workstation's users share its uploads).
     const colleague = await server.user({ instansiId: 'A1', nip: '198712122012121001' });
     expect((await status(url, colleague.token)).body.status).toBe('receiving');
@@ -207,7 +217,7 @@ describe.each<TestDbKind>(['pglite', 'postgres'])('uploads on %s', (kind) => {
     await secondLocker.start();
     const secondNode =
       kind === 'postgres'
-        ? new UploadService(server.deps, new UploadStore(server.config.uploadDir, { progressed: async () => {}, finished: async () => null }), secondLocker)
+        ? new UploadService(server.deps, new UploadStore(server.config.uploadDir, { progressed: async () => {}, row: async () => null }), secondLocker)
         : uploadsOf(server.app);
     try {
       const counts = await Promise.all([uploadsOf(server.app).expire(), secondNode.expire()]);
