@@ -54,6 +54,8 @@ export default defineConfig({
           server: resolve(root, 'server/main.ts'),
           // Separator detection's worker thread (main/core/separators/pool.ts looks for it beside the bundle).
           'separators-worker': resolve(root, 'main/core/separators/worker.ts'),
+          // The optimizer's worker thread (main/core/optimize/pool.ts looks for it beside the bundle).
+          'optimize-worker': resolve(root, 'main/core/optimize/worker.ts'),
         },
       },
     },

@@ -17,6 +17,7 @@ import { createCompleteness, loadCompletenessRules } from '../main/core/complete
 import { findResourcesDir, loadReferenceData } from '../main/infra/reference';
 import { Random } from './lib/random';
 import { count, bytes, ms, ROOT, sample, seconds, stats, verdict, type BenchOptions, type BenchResult, type Table } from './lib/common';
+import { HISTORY_SHARE } from './lib/history';
 import { BENCH_DB_KEY, ensureSearchData } from './lib/searchdata';
 
 const DASHBOARD_TARGET_MS = 1000;
@@ -58,6 +59,7 @@ export default async function completenessBench(options: BenchOptions): Promise<
     const touch = db.prepare('UPDATE documents SET state = state WHERE id = ?');
     const forget = db.prepare('DELETE FROM completeness_state');
 
+    const historyRecords = (db.prepare('SELECT count(*) AS n FROM employee_history').get() as { n: number }).n;
     let office = completeness.summary({});
     const cases: { name: string; target: number | null; run: () => void }[] = [
       {
@@ -126,6 +128,7 @@ export default async function completenessBench(options: BenchOptions): Promise<
       notes: [
         `Office: ${count(office.total.employees)} employees, average score ${office.total.averageScore}, ${count(office.total.lengkap)} Lengkap, ${count(office.units.length)} units.`,
         'The generated folders are not shaped by the rules (bench/lib/people.ts), so the scores say nothing; the timing reads every document either way.',
+        `History: ${count(historyRecords)} records (employee_history) for ${Math.round(HISTORY_SHARE * 100)}% of the PNS (bench/lib/history.ts), counted by the history-driven rules.`,
       ],
       met,
     };

@@ -1,11 +1,11 @@
 // Upload throughput of the central server: one large file (1 GiB; 64 MiB with --quick)
 // through tus to the real server, against a plain HTTP PUT of the same bytes to a minimal
-// node:http server that writes them to disk, in the same run. The headline is the
-// workstation's large-file upload: POST, then ONE streamed PATCH of the whole file (timed
-// to its 204, which the server sends only once the SHA-256 is checked and the bytes are in
-// the blob store). For scale, info rows: the same upload in PATCHes of 4 MiB (the
-// workstation's chunk until it sent the rest of a file in one PATCH, and still the shape
-// of a throttled upload), and a second minimal server that also hashes what it receives
+// node:http server that writes them to disk, in the same run. The headline is one large
+// file as a tus client sends it by default: POST, then ONE streamed PATCH of the whole file
+// (timed to its 204, which the server sends only once the SHA-256 is checked and the bytes
+// are in the blob store). For scale, info rows: the same upload in PATCHes of 4 MiB (what
+// the workstation sends today: its sync reads the sealed blob and sends it chunk by
+// chunk), and a second minimal server that also hashes what it receives
 // (SHA-256 is work a plain PUT does not do). The tus server runs on PostgreSQL (the
 // production setup; a throwaway cluster as the tests start one) and on PGlite (the
 // zero-setup default).
@@ -42,8 +42,8 @@ const TARGET_RATIO = 0.9;
 /** What counts as flat: the server's RSS grows by less than this while the file streams. */
 const FLAT_RSS_BYTES = 64 * MIB;
 /**
- * Bytes per PATCH of the chunked info row: 4 MiB, the workstation's chunk before it sent a
- * large file's rest in one PATCH; LEMARI_BENCH_CHUNK_MIB measures another (0: no such row).
+ * Bytes per PATCH of the chunked info row: 4 MiB, the workstation's chunk (its sync sends a
+ * large file in PATCHes of this size); LEMARI_BENCH_CHUNK_MIB measures another (0: no such row).
  */
 const CHUNK = Number(process.env.LEMARI_BENCH_CHUNK_MIB ?? 4) * MIB;
 /** A node:http server closes an idle keep-alive socket after 5 s by default; a run between two of its uses takes longer, and the client's reuse would race the close. */
@@ -297,7 +297,7 @@ function rowsFor(servers: string[]): Row[] {
   row('put', null, 'baseline: plain HTTP PUT to node:http, written to disk, fsync');
   if (has('put-sha256')) row('put-sha256', null, 'info: the same PUT server, also hashing SHA-256 as bytes arrive');
   if (has('tus-postgres')) {
-    row('tus-postgres', null, "tus on PostgreSQL: POST + one PATCH of the whole file (the workstation's upload), SHA-256 checked, into the blob store");
+    row('tus-postgres', null, "tus on PostgreSQL: POST + one PATCH of the whole file (a tus client's default), SHA-256 checked, into the blob store");
     if (CHUNK > 0) row('tus-postgres', CHUNK, `info: the same, in PATCHes of ${bytes(CHUNK)}`);
   }
   for (const server of servers.filter((name) => name.startsWith('tus-compare:'))) {
@@ -355,7 +355,7 @@ export default async function serverUploadBench(options: BenchOptions): Promise<
 
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const putRate = median(results.get(rows[0])!.mbps); // rows[0] is the PUT
-    // The target row: the workstation's upload (one PATCH), on PostgreSQL where there is one.
+    // The target row: one large file in one PATCH, on PostgreSQL where there is one.
     const target = rows.find((row) => row.kind === 'tus-postgres' && row.chunk === null) ?? rows.find((row) => row.kind === 'tus-pglite')!;
     const ratio = median(results.get(target)!.mbps) / putRate;
     const tusGrowth = Math.max(...results.get(target)!.rssGrowth);
@@ -385,7 +385,7 @@ export default async function serverUploadBench(options: BenchOptions): Promise<
       name: 'server-upload',
       tables: [table],
       notes: [
-        "The headline is the workstation's large-file upload: POST /v1/uploads, then one PATCH that streams the whole file (HEAD only on a resume); the 4 MiB row is the same server taking the file in 4 MiB PATCHes, each its own request.",
+        "The headline is one large file as a tus client sends it by default: POST /v1/uploads, then one PATCH that streams the whole file; the 4 MiB row is the same server taking the file in 4 MiB PATCHes, each its own request, which is what the workstation's sync sends today.",
         'The tus servers are the real one (`startServer`; blobs and uploads in directories on one file system, so a verified upload is linked into the blob store, not copied); each run stores the bytes anew (the blob directory is emptied between runs).',
         'Every server fsyncs the file before answering; the tus time includes the SHA-256 check (taken while the bytes are written) and the move into the blob store.',
         'RSS is sampled every 20 ms inside each server process (process.memoryUsage().rss): growth is the largest sample minus the value just before the upload. CPU is process.cpuUsage() of the server over the upload (all its threads).',

@@ -5,6 +5,7 @@
 
 import { z } from 'zod';
 import { Localized, type ReferenceData } from './doctypes';
+import { HistoryKind } from './history';
 
 const Code = z.string().min(1).max(20);
 
@@ -18,9 +19,25 @@ export const CompletenessRule = z
     kinds: z.array(z.enum(['pns', 'pppk'])).min(1),
     /**
      * How many documents the history calls for: one, one per rank change since entry, or (PPPK)
-     * one per work contract, which the NI PPPK counts in its digits 13-14.
+     * one per work contract, which the NI PPPK counts in its digits 13-14; none for a rule
+     * that expects something only from history records.
      */
-    expected: z.enum(['one', 'rankChanges', 'pppkContracts']),
+    expected: z.enum(['one', 'rankChanges', 'pppkContracts', 'none']),
+    /**
+     * Count the expected documents from the employee's history records of this kind (one
+     * per record), when the employee has any; `expected` and `when` are then the fallback
+     * for an employee without records of the kind.
+     */
+    history: z
+      .object({
+        kind: HistoryKind,
+        /** Only records whose tingkat is one of these count (education: degrees for a transcript). */
+        tingkatIn: z.array(Code).min(1).optional(),
+        /** The earliest record is covered by another archive (the entry rank by the SK CPNS). */
+        afterFirst: z.literal(true).optional(),
+      })
+      .strict()
+      .optional(),
     /** The item is expected only when all of these hold; otherwise it counts in full. */
     when: z
       .object({
@@ -89,6 +106,18 @@ export function parseCompletenessRules(raw: unknown, reference: Pick<ReferenceDa
 export const ChecklistStatus = z.enum(['held', 'missing', 'rejected', 'not_required']);
 export type ChecklistStatus = z.infer<typeof ChecklistStatus>;
 
+/** A history record behind a checklist item's expectation, and the held document that matches it. */
+export const ChecklistRecord = z.object({
+  kind: HistoryKind,
+  /** Short, e.g. "III/b TMT 01-04-2019" or the jabatan name. */
+  label: z.string(),
+  nomorSk: z.string().nullable(),
+  /** How a held document of the rule's types matched: its nomor, or its TMT/tanggal; null when none did. */
+  matchedBy: z.enum(['nomor', 'tmt']).nullable(),
+  documentId: z.number().int().nullable(),
+});
+export type ChecklistRecord = z.infer<typeof ChecklistRecord>;
+
 export const ChecklistItem = z.object({
   key: z.string(),
   label: Localized,
@@ -99,6 +128,10 @@ export const ChecklistItem = z.object({
   held: z.number().int(),
   rejected: z.number().int(),
   status: ChecklistStatus,
+  /** What the expectation came from: the rule alone, history records, or the rule's fallback for an employee without records. */
+  basis: z.enum(['rule', 'history', 'fallback']),
+  /** The history records counted (basis 'history'), oldest first. */
+  records: z.array(ChecklistRecord),
 });
 export type ChecklistItem = z.infer<typeof ChecklistItem>;
 

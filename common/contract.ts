@@ -5,9 +5,13 @@
 
 import { z } from 'zod';
 import { CompletenessSummary, EmployeeCompleteness, QueueItem } from './completeness';
+// Employee history (issue 7).
+import { HistoryImportReport, HistoryKind, HistoryRecord } from './history';
 import { ReferenceData } from './doctypes';
 import { Disposition, FinalDisposition, JraRule, JraSchedule, ProposalDetail, RetentionFile, RetentionOverview, RetentionReport } from './retention';
 import { LOCALES } from './i18n';
+// Server accounts (main/core/accounts): the central server's account, as its API answers it.
+import { Account as ServerAccount } from './dms/users';
 
 const Id = z.number().int().positive();
 const Nip = z.string().regex(/^\d{18}$/);
@@ -531,6 +535,22 @@ export const contract = {
   'users.unlock': method(UserId, UserSummary, ADMIN),
   'users.resetMfa': method(UserId, UserSummary, ADMIN),
   'users.resetPassword': method(z.object({ id: Id, password: Password }).strict(), UserSummary, ADMIN),
+  // Server accounts (main/core/accounts): the instansi admin keeps the central server's accounts with their own server session;
+  // the activation code of a new account is e-mailed to its holder by the server, never answered here.
+  'serverAccounts.list': method(z.object({}).strict(), z.array(ServerAccount), ADMIN),
+  'serverAccounts.create': method(
+    z.object({ nip: Nip, name: z.string().trim().min(1).max(200), email: z.string().trim().min(1).max(254), role: RoleSchema }).strict(),
+    z.object({ account: ServerAccount, activationCodeExpiresAt: z.string() }),
+    ADMIN,
+  ),
+  'serverAccounts.update': method(
+    z
+      .object({ nip: Nip, role: RoleSchema.optional(), status: z.enum(['active', 'disabled']).optional() })
+      .strict()
+      .refine((input) => input.role !== undefined || input.status !== undefined, 'role or status'),
+    ServerAccount,
+    ADMIN,
+  ),
 
   'audit.list': method(AuditFilter.extend({ ...Page }).strict(), z.object({ items: z.array(AuditRecord), total: z.number().int() }), OVERSIGHT),
   'audit.exportCsv': method(AuditFilter, z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }), OVERSIGHT),
@@ -556,6 +576,10 @@ export const contract = {
     ANY_ROLE,
   ),
   'employees.units': method(z.object({}).strict(), z.array(z.string()), ANY_ROLE),
+  // Employee history (issue 7, main/core/history): SIASN history exports per kind (detected
+  // from the columns when no kind is given), and one employee's records.
+  'employees.importHistory': method(z.object({ file: FileRef, kind: HistoryKind.optional() }).strict(), HistoryImportReport, ADMIN),
+  'employees.history': method(z.object({ nip: Nip }).strict(), z.array(HistoryRecord), ANY_ROLE),
 
   'capture.import': method(
     z.object({ files: z.array(FileRef).min(1).max(10000), nip: Nip.optional(), typeCode: z.string().optional() }).strict(),
@@ -772,6 +796,8 @@ export const events = {
     phase: z.enum(SYNC_PHASES),
   }),
   'hotfolder.onDidChange': HotFolderStatus,
+  // The optimizer's progress (issue 6, main/core/optimize): document `id`, pages done so far.
+  'optimize.onDidProgress': z.object({ id: Id, pagesDone: z.number().int(), pageCount: z.number().int() }),
 } as const;
 
 export type Events = typeof events;

@@ -113,7 +113,8 @@ export const RetentionFile = z.object({
 });
 export type RetentionFile = z.infer<typeof RetentionFile>;
 
-export const PROPOSAL_STATES = ['usul', 'direkomendasikan', 'disetujui', 'dimusnahkan', 'diserahkan'] as const;
+// 'ditolak': rejected or withdrawn before it was carried out; the row and its list stay (migration 017).
+export const PROPOSAL_STATES = ['usul', 'direkomendasikan', 'disetujui', 'dimusnahkan', 'diserahkan', 'ditolak'] as const;
 export const ProposalState = z.enum(PROPOSAL_STATES);
 export type ProposalState = z.infer<typeof ProposalState>;
 
@@ -142,6 +143,8 @@ export const Proposal = z.object({
   recommended: Step,
   approved: Step,
   executed: Step,
+  /** Who rejected the proposal and when; the note is the reason. */
+  rejected: Step,
   itemCount: z.number().int(),
   /** The Berita Acara Pemusnahan or Daftar Arsip Statis, once executed. */
   reportId: z.number().int().nullable(),

@@ -18,6 +18,7 @@ import { auditCsv } from './core/audit/csv';
 import { createActivation, createAuth, loadPasswordBlockList } from './core/auth';
 import { blobKeyBytes, databaseKey, type SecretStore } from './infra/secrets';
 import { createAuditLog } from './core/audit';
+import { createServerAccounts } from './core/accounts'; // server accounts: the admin keeps the central server's accounts
 import { createCapture, createHotFolders, nodeHotFolderFs, realTimers, type HotFolderFs, type HotFolders, type Timers } from './core/capture';
 import { createCompleteness, loadCompletenessRules } from './core/completeness';
 import { createSeparators } from './core/separators';
@@ -26,6 +27,8 @@ import { createDocuments } from './core/documents';
 // OCR (issue 6).
 import { createOcr, type OcrService, type Recognizer } from './core/ocr';
 import { createEmployees } from './core/employees';
+// Employee history (issue 7).
+import { createHistory } from './core/history';
 import { EventBus } from './core/events';
 import { createMaintenance } from './core/maintenance';
 import { systemClock, type Clock, type Translate } from './core/ports';
@@ -52,8 +55,8 @@ import type { SettingsStore } from './infra/settings';
 import { readTable } from './infra/sheets';
 import { StagingArea } from './infra/staging';
 // Size budget and the optimizer (issue 6).
-import { createOptimizer } from './core/optimize';
-import { reencodePdf, renderPageJpeg } from './infra/images/reencode';
+import { createOptimizer, createReencodePool } from './core/optimize';
+import { renderPageJpeg } from './infra/images/reencode';
 import { inspectPdf } from './infra/pdf';
 
 export type HostKind = 'electron' | 'web' | 'cli';
@@ -173,6 +176,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const audit = createAuditLog({ db, clock });
   const auth = createAuth({ db, clock, translate, secrets: options.secrets, audit, blockList: loadPasswordBlockList(options.resourcesDir) });
   const employees = createEmployees({ db, clock, translate, reference: referenceOf, readTable, audit });
+  // Employee history (issue 7): SIASN history records the completeness rules count from.
+  const history = createHistory({ db, clock, translate, reference: referenceOf, readTable, audit });
   const documents = createDocuments({ db, blobs, clock, translate, reference: referenceOf, locale: () => settings.get().locale, audit, events });
   const search = createSearch({ db });
   const completeness = createCompleteness({ db, translate, rules: () => completenessRules, reference: referenceOf });
@@ -306,6 +311,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   // Verification (issue 7).
   const review = createReview({ db, clock, translate, audit, events, requireApproval: () => settings.get().requireApproval });
   // Size budget and the optimizer (issue 6): originals are released once a sync run has the optimized bytes verified.
+  // Pages are optimized on one worker thread (core/optimize/pool.ts), with progress events and a per-page timeout.
+  const reencodePool = createReencodePool();
   const optimizer = createOptimizer({
     db,
     blobs,
@@ -314,7 +321,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     locale: () => settings.get().locale,
     reference: referenceOf,
     audit,
-    ports: { reencode: (bytes) => reencodePdf(bytes), inspect: inspectPdf, renderPage: (bytes, index) => renderPageJpeg(bytes, index) },
+    events,
+    ports: { reencode: (bytes, onPage) => reencodePool.reencode(bytes, onPage), inspect: inspectPdf, renderPage: (bytes, index) => renderPageJpeg(bytes, index) },
     removeBlob: (sha256) => rm(blobs.pathOf(sha256), { force: true }),
   });
   const releaseOriginals = () => void optimizer.release().catch((error: unknown) => logger.error('releasing optimized originals failed', error));
@@ -403,6 +411,14 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     return report;
   }
   const adminOf = (session: Session) => ({ userId: userIdOf(session) });
+  // Server accounts (main/core/accounts): with the admin's own server session, refreshed as a pull's is.
+  const serverAccounts = createServerAccounts({
+    translate,
+    audit,
+    hasSession: (userId) => sessions.read(userId) !== null,
+    connect: (userId, signal) => connectServer(userId, signal),
+    serverUrl: () => settings.get().serverUrl,
+  });
 
   const handlers: Handlers = {
     'auth.status': (_input, { session }) => ({
@@ -475,6 +491,10 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     'users.unlock': (input, { session }) => auth.unlockUser(adminOf(session), input.id),
     'users.resetMfa': (input, { session }) => auth.resetMfa(adminOf(session), input.id),
     'users.resetPassword': (input, { session }) => auth.resetPassword(adminOf(session), input.id, input.password),
+    // Server accounts (main/core/accounts).
+    'serverAccounts.list': (_input, { session, signal }) => serverAccounts.list(actorOf(session), signal),
+    'serverAccounts.create': (input, { session, signal }) => serverAccounts.create(actorOf(session), input, signal),
+    'serverAccounts.update': ({ nip, ...change }, { session, signal }) => serverAccounts.update(actorOf(session), nip, change, signal),
     'audit.list': (input) => audit.list(input),
     'audit.exportCsv': (input, { session }) => {
       const result = auditCsv(audit, input, clock.now());
@@ -493,6 +513,9 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     'employees.search': (input) => employees.search(input),
     'employees.get': (input) => employees.get(input.nip),
     'employees.units': () => employees.units(),
+    // Employee history (issue 7).
+    'employees.importHistory': (input, { session }) => withFiles([input.file], ([file]) => history.importFile(file.path, file.name, input.kind, actorOf(session))),
+    'employees.history': (input) => history.list(input.nip),
     'capture.import': (input, { session, signal }) =>
       withFiles(input.files, (files) => capture.importFiles(files, { nip: input.nip, typeCode: input.typeCode, actor: actorOf(session), signal })),
     'hotfolder.status': () => hotFolders.status(),
@@ -627,6 +650,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
       await capture.close();
       // OCR (issue 6): the page being read is dropped; its document is read again at the next start.
       await ocr.close();
+      // Optimizer (issue 6): a document being optimized finishes; its proposal is stored before the database closes.
+      await reencodePool.close();
       db.close();
     },
   };

@@ -11,6 +11,7 @@ import { openBlobStore } from './blobs/open';
 import type { ServerConfig } from './config';
 import type { ServerDeps } from './deps';
 import { documentHandlers } from './documents';
+import { registerDocumentSend } from './documents/send';
 import { openDb, type Db } from './db';
 import { migrate } from './db/migrate';
 import { DmsError, fromFastifyError } from './http/errors';
@@ -99,6 +100,8 @@ export async function buildServer(config: ServerConfig, options: ServerOptions =
   } satisfies Handlers;
   registerRoutes(app, dmsRoutes, handlers, (request) => authenticate(db, deps.signer, request.headers.authorization));
   const uploads = await registerUploads(app, deps);
+  // Issue 5 (speed): documents.send, a small document with its bytes in one request (raw body, outside the route table).
+  await registerDocumentSend(app, deps);
 
   const closeAll = async () => {
     lifecycle.accepting = false;

@@ -1,8 +1,8 @@
 // Builds (or reuses) a profile database full of generated employees and documents, through
 // the real schema: openDatabase applies the migrations and the schema's triggers fill both
-// FTS5 indexes, exactly as imports and labelling do in the app. Employees go in first, then
-// documents folder by folder (a clerk scans one employee's map arsip at a time), in big
-// transactions. The result is cached in .bench-data/ under a key made of the sizes, the
+// FTS5 indexes, exactly as imports and labelling do in the app. Employees go in first, with
+// the SIASN history of most of them, then documents folder by folder (a clerk scans one
+// employee's map arsip at a time), in big transactions. The result is cached in .bench-data/ under a key made of the sizes, the
 // generator version and a hash of the migrations, so a schema change regenerates it.
 
 import { createHash } from 'node:crypto';
@@ -13,10 +13,11 @@ import { openDatabase, type Db } from '../../main/infra/db';
 import { MIGRATIONS } from '../../main/infra/db/migrations';
 import { findResourcesDir, loadReferenceData } from '../../main/infra/reference';
 import { cacheDir, count, ROOT, seconds } from './common';
+import { HistoryGenerator } from './history';
 import { DocumentGenerator, PeopleGenerator, type EmployeeRow } from './people';
 
 /** Bump when the generator's output changes, so cached databases are rebuilt. */
-const GENERATOR_VERSION = 2;
+const GENERATOR_VERSION = 3;
 const SEED = 20261124;
 const UNLABELLED_SHARE = 0.12;
 const TRANSACTION_ROWS = 50_000;
@@ -111,6 +112,26 @@ export function ensureSearchData(sizes: { documents: number; employees: number }
     }
     const employeesMs = performance.now() - started;
     options.log(`  employees: ${count(employees.length)} in ${seconds(employeesMs)}`);
+
+    // Generator 3: the SIASN history of a share of the employees (bench/lib/history.ts), for
+    // the completeness rules that count from it; its own random source leaves the rest as it was.
+    const history = new HistoryGenerator(SEED + 16);
+    const insertHistory = db.prepare(
+      `INSERT INTO employee_history (nip, kind, record_key, golongan, jabatan, tingkat, jurusan, tahun_lulus, tmt, selesai, nomor_sk, imported_at, imported_by)
+       VALUES (@nip, @kind, @record_key, @golongan, @jabatan, @tingkat, @jurusan, @tahun_lulus, @tmt, @selesai, @nomor_sk, '2025-01-06T01:00:00.000Z', 'bench')`,
+    );
+    let records = 0;
+    for (let i = 0; i < employees.length; i += TRANSACTION_ROWS) {
+      db.transaction(() => {
+        for (const row of employees.slice(i, i + TRANSACTION_ROWS)) {
+          for (const record of history.records(row)) {
+            insertHistory.run(record);
+            records++;
+          }
+        }
+      })();
+    }
+    options.log(`  history: ${count(records)} records in ${seconds(performance.now() - started - employeesMs)}`);
 
     // Folders in a shuffled order, each scanned in one go; some scans stay unlabelled drafts.
     const order = people.random.shuffle(employees.map((_, i) => i));

@@ -2,7 +2,9 @@
 // chooses), update with the version the client last saw (409 with the current document when
 // it is stale), read the changes since a cursor, and download the content with ranges.
 // Metadata is checked as the workstation checks a label: NIP rules, a known document type
-// of the instansi, the fields that type requires, an employee of the instansi.
+// of the instansi, the fields that type requires, an employee of the instansi. A small
+// file may skip tus: `documents.send` (DOCUMENT_SEND below) creates the document with its
+// bytes in one request.
 import { z } from 'zod';
 import { changesOf, ChangesQuery } from './reference';
 import { routes } from './route';
@@ -72,6 +74,51 @@ export const UpdateInput = z
   })
   .refine((input) => Object.keys(input).length > 1, 'an update changes at least one field');
 export type UpdateInput = z.input<typeof UpdateInput>;
+
+/**
+ * `documents.send`: one request instead of tus creation + commit for a file no larger than
+ * DOCUMENT_SEND.maxBytes. The body is the file's bytes (application/octet-stream, with
+ * Content-Length); the label, the idempotency key and the SHA-256 the client expects ride
+ * in one header, `Lemari-Document`: the JSON of SendInput, percent-encoded. Outside the
+ * JSON route table (like tus), since the body is bytes; server/documents/send.ts serves it
+ * and server/http/openapi.ts lists it from this declaration.
+ */
+export const SendInput = CommitInput.omit({ uploadId: true }).extend({
+  /** The SHA-256 of the body: the server keeps nothing unless the bytes hash to it. */
+  sha256: sha256Schema,
+  /** Required here: there is no upload whose name it could default to. */
+  fileName: FileNameText,
+});
+export type SendInput = z.input<typeof SendInput>;
+
+export const DOCUMENT_SEND = {
+  name: 'documents.send',
+  method: 'POST',
+  path: '/v1/documents/send',
+  /** The header carrying SendInput (its JSON, percent-encoded). */
+  header: 'lemari-document',
+  /** Largest body accepted (and at most the server's LEMARI_MAX_UPLOAD_BYTES); larger files go by tus. */
+  maxBytes: 16 * 1024 * 1024,
+  summary:
+    'Creates a document with its bytes in one request (files up to 16 MiB; larger ones go by tus, then documents.commit). The body is the file (Content-Length required); the Lemari-Document header carries the label, the idempotency key and the expected SHA-256. The server stores the bytes only if they hash to it, and answers like documents.commit: the same key and content again answers the same document (created: false), the same key with other content is a conflict.',
+  tag: 'documents',
+  access: 'user',
+  response: z.object({ document: DmsDocument, created: z.boolean() }),
+} as const;
+
+/** The Lemari-Document header of a documents.send request: its JSON, percent-encoded (headers are ASCII; names need not be). */
+export function sendHeader(input: SendInput): string {
+  return encodeURIComponent(JSON.stringify(input));
+}
+
+/** What a Lemari-Document header carries (not yet checked), or null if it is not percent-encoded JSON. */
+export function readSendHeader(header: string): unknown {
+  try {
+    return JSON.parse(decodeURIComponent(header)) as unknown;
+  } catch {
+    return null;
+  }
+}
 
 const DocumentId = z.strictObject({ id: z.uuid() });
 

@@ -34,6 +34,16 @@ export const en: Record<MessageKey, string> = {
   'employees.unreadable': 'The employee list cannot be read: {reason}',
   'employees.unsupported': 'The employee list must be a .csv or .xlsx file',
   'employees.not_found': 'No employee with NIP {nip} in the list',
+  // Employee history import (issue 7, main/core/history).
+  'history.row_unknown_nip': 'Row {row}: NIP {nip} is not in the employee list; import the employee list first',
+  'history.row_missing': 'Row {row}: the {column} column is empty',
+  'history.row_bad_date': 'Row {row}: {column} "{value}" is not a date (write DD-MM-YYYY, DD/MM/YYYY or YYYY-MM-DD)',
+  'history.row_golongan': 'Row {row}: unknown golongan code "{value}"',
+  'history.row_bad_year': 'Row {row}: graduation year "{value}" must be a four-digit year',
+  'history.row_duplicate': 'Row {row}: the same record already appears in row {first}',
+  'history.no_kind': 'The history kind cannot be told from the file\'s columns ({columns}); choose the kind',
+  'history.unreadable': 'The history file cannot be read: {reason}',
+  'history.unsupported': 'The history file must be a .csv or .xlsx file',
 
   'import.empty': 'The file is empty (0 bytes)',
   'import.too_large': 'The file ({size}) exceeds the limit of {max}',
@@ -286,6 +296,9 @@ export const en: Record<MessageKey, string> = {
   'retention.state.disetujui': 'Approved',
   'retention.state.dimusnahkan': 'Destroyed',
   'retention.state.diserahkan': 'Handed over',
+  // A rejected proposal keeps its record (issue 7).
+  'retention.state.ditolak': 'Rejected',
+  'retention.proposal_rejected': 'Proposal {number} was rejected ({reason}) and cannot go any further. Draw up a new proposal if its archives are still due.',
   'retention.report.page': 'Page {page} of {pages}',
   'retention.report.number': 'Number: {number}',
   'retention.report.musnah_title': 'RECORD OF ARCHIVE DESTRUCTION',
@@ -342,4 +355,16 @@ export const en: Record<MessageKey, string> = {
   'optimize.no_proposal': 'Document #{id} has no optimized version yet; click Optimize first.',
   'optimize.stale': 'Document #{id} changed since it was optimized; optimize it again.',
   'optimize.bad_page': 'Document #{id} has only {count} pages',
+  // Why an optimization stopped (main/core/optimize/pool.ts): the page, in the clerk's words.
+  'optimize.reason.timeout': 'page {page} was not done within {seconds} s',
+  'optimize.reason.page': 'page {page} could not be processed ({detail})',
+  // Server accounts (main/core/accounts): the instansi admin keeps the central server's accounts from Lemari.
+  'server_accounts.no_session': 'Your account has no central server session on this computer yet (never activated online, or the session was revoked). Sign out, then choose "Aktivasi akun (online)" on the login screen with your server account\'s NIP and e-mail; after that the server\'s accounts can be managed here.',
+  'server_accounts.offline': 'The central server ({server}) cannot be reached; check the network and try again',
+  'server_accounts.server_error': 'The central server ({server}) has a problem; try again later',
+  'server_accounts.nip_taken': 'NIP {nip} already has an account on the central server',
+  'server_accounts.own_account': 'An admin cannot change their own account on the central server; ask another admin of your instansi',
+  'server_accounts.not_admin': 'Your account on the central server is not an instansi admin; only admins manage server accounts',
+  'server_accounts.not_found': 'Account {nip} does not exist in your instansi on the central server',
+  'server_accounts.refused': 'The central server refused the request: {message}',
 };

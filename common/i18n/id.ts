@@ -32,6 +32,16 @@ export const id = {
   'employees.unreadable': 'Berkas daftar pegawai tidak dapat dibaca: {reason}',
   'employees.unsupported': 'Daftar pegawai harus berkas .csv atau .xlsx',
   'employees.not_found': 'Pegawai dengan NIP {nip} tidak ada di daftar',
+  // Employee history import (issue 7, main/core/history).
+  'history.row_unknown_nip': 'Baris {row}: NIP {nip} tidak ada di daftar pegawai; impor daftar pegawai terlebih dahulu',
+  'history.row_missing': 'Baris {row}: kolom {column} kosong',
+  'history.row_bad_date': 'Baris {row}: {column} "{value}" bukan tanggal (tulis HH-BB-TTTT, HH/BB/TTTT atau TTTT-BB-HH)',
+  'history.row_golongan': 'Baris {row}: kode golongan "{value}" tidak dikenal',
+  'history.row_bad_year': 'Baris {row}: tahun lulus "{value}" harus tahun empat digit',
+  'history.row_duplicate': 'Baris {row}: riwayat yang sama sudah ada di baris {first}',
+  'history.no_kind': 'Jenis riwayat tidak dapat dikenali dari kolom berkas ({columns}); pilih jenisnya',
+  'history.unreadable': 'Berkas riwayat tidak dapat dibaca: {reason}',
+  'history.unsupported': 'Berkas riwayat harus berkas .csv atau .xlsx',
 
   'import.empty': 'Berkas kosong (0 byte)',
   'import.too_large': 'Berkas {size} melebihi batas {max}',
@@ -284,6 +294,9 @@ export const id = {
   'retention.state.disetujui': 'Disetujui',
   'retention.state.dimusnahkan': 'Dimusnahkan',
   'retention.state.diserahkan': 'Diserahkan',
+  // A rejected proposal keeps its record (issue 7).
+  'retention.state.ditolak': 'Ditolak',
+  'retention.proposal_rejected': 'Usulan {number} sudah ditolak ({reason}) dan tidak dapat diproses lagi. Buat usulan baru bila arsipnya masih jatuh tempo.',
   'retention.report.page': 'Halaman {page} dari {pages}',
   'retention.report.number': 'Nomor: {number}',
   'retention.report.musnah_title': 'BERITA ACARA PEMUSNAHAN ARSIP',
@@ -341,6 +354,18 @@ export const id = {
   'optimize.no_proposal': 'Belum ada hasil optimasi dokumen #{id}; klik Optimalkan dulu.',
   'optimize.stale': 'Dokumen #{id} berubah sejak dioptimalkan; optimalkan lagi.',
   'optimize.bad_page': 'Dokumen #{id} hanya punya {count} halaman',
+  // Why an optimization stopped (main/core/optimize/pool.ts): the page, in the clerk's words.
+  'optimize.reason.timeout': 'halaman {page} tidak selesai diproses dalam {seconds} detik',
+  'optimize.reason.page': 'halaman {page} gagal diproses ({detail})',
+  // Server accounts (main/core/accounts): the instansi admin keeps the central server's accounts from Lemari.
+  'server_accounts.no_session': 'Akun Anda belum punya sesi di server pusat dari komputer ini (belum pernah aktivasi daring, atau sesinya dicabut). Keluar, lalu pilih "Aktivasi akun (online)" di layar masuk dengan NIP dan e-mail akun server Anda; setelah itu akun server dapat dikelola di sini.',
+  'server_accounts.offline': 'Server pusat ({server}) tidak dapat dihubungi; periksa jaringan lalu coba lagi',
+  'server_accounts.server_error': 'Server pusat ({server}) sedang bermasalah; coba lagi nanti',
+  'server_accounts.nip_taken': 'NIP {nip} sudah punya akun di server pusat',
+  'server_accounts.own_account': 'Admin tidak dapat mengubah akunnya sendiri di server pusat; minta admin lain di instansi Anda',
+  'server_accounts.not_admin': 'Akun Anda di server pusat bukan admin instansi; hanya admin yang mengelola akun server',
+  'server_accounts.not_found': 'Akun {nip} tidak ada di instansi Anda di server pusat',
+  'server_accounts.refused': 'Server pusat menolak permintaan: {message}',
 } as const;
 
 export type MessageKey = keyof typeof id;

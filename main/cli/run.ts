@@ -51,6 +51,8 @@ const USAGE = `Penggunaan / usage: lemari <perintah> [opsi]
                                         akun lokal baru (kata sandi awal: LEMARI_NEW_PASSWORD)
   users list
   employees import FILE                 impor daftar pegawai (CSV/XLSX)
+  employees import-history FILE [--kind golongan|jabatan|pendidikan|pindah_instansi|cltn]
+                                        impor riwayat SIASN (jenis dikenali dari kolom bila --kind tidak diberi)
   import PATH... [--nip NIP] [--type KODE]
                                         impor berkas atau folder pindaian
   documents list [--nip NIP] [--state draft|ready] [--limit N]
@@ -100,6 +102,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         email: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         report: { type: 'boolean', default: false },
+        // Employee history import (issue 7).
+        kind: { type: 'string' },
       },
     });
   } catch (error) {
@@ -161,6 +165,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const known =
       (group === 'users' && ['enrol', 'add', 'list'].includes(verb) && rest.length === 0) ||
       (group === 'employees' && verb === 'import' && rest.length === 1) ||
+      // Employee history import (issue 7).
+      (group === 'employees' && verb === 'import-history' && rest.length === 1) ||
       (group === 'import' && positionals.length >= 2) ||
       (group === 'documents' && verb === 'list' && rest.length === 0) ||
       (group === 'search' && positionals.length >= 2) ||
@@ -200,6 +206,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       print(report, () =>
         [
           `${report.inserted} baru, ${report.updated} diperbarui, ${report.unchanged} tetap, ${report.rejected.length} ditolak`,
+          ...report.rejected.map((r) => `  ${r.message}`),
+          '',
+        ].join('\n'),
+      );
+      return report.rejected.length > 0 ? EXIT.failed : EXIT.ok;
+    }
+
+    // Employee history import (issue 7): the same call as "Impor riwayat" in Pegawai.
+    if (group === 'employees' && verb === 'import-history' && rest.length === 1) {
+      const report = await call('employees.importHistory', { file: { path: resolve(rest[0]) }, kind: values.kind });
+      print(report, () =>
+        [
+          `${report.kind}: ${report.inserted} baru, ${report.updated} diperbarui, ${report.unchanged} tetap, ${report.rejected.length} ditolak`,
           ...report.rejected.map((r) => `  ${r.message}`),
           '',
         ].join('\n'),

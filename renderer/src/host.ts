@@ -56,6 +56,8 @@ export interface Host {
   onAuthLost(listener: () => void): () => void;
   importFiles(files: File[], options?: ImportOptions): Promise<Result<ImportReport>>;
   importEmployees(file: File): Promise<Result<EmployeeImportReport>>;
+  // Employee history import (issue 7): a picked file as the contract names it (a path, or uploaded and staged).
+  fileRef(file: File): Promise<Result<FileRef>>;
   /**
    * The files of a drop. Must be called during the drop event: the browser empties the
    * DataTransfer once the handler returns.
@@ -185,6 +187,11 @@ function createElectronHost(bridge: LemariBridge, locale: () => Locale): Host {
       const path = bridge.pathForFile(file);
       if (!path) return fail('invalid_input', t(locale(), 'import.not_a_file'));
       return call('employees.import', { file: { path } });
+    },
+    // Employee history import (issue 7).
+    async fileRef(file) {
+      const path = bridge.pathForFile(file);
+      return path ? { ok: true, value: { path } } : fail('invalid_input', t(locale(), 'import.not_a_file'));
     },
     // A dropped folder has a path too; main walks it.
     filesFromDrop: async (data) => Array.from(data.files),
@@ -317,6 +324,11 @@ function createWebHost(locale: () => Locale): Host {
       const staged = await stage(file);
       if (!staged.ok) return staged;
       return call('employees.import', { file: { stagedId: staged.value.stagedId, name: file.name } });
+    },
+    // Employee history import (issue 7).
+    async fileRef(file) {
+      const staged = await stage(file);
+      return staged.ok ? { ok: true, value: { stagedId: staged.value.stagedId, name: file.name } } : staged;
     },
     async filesFromDrop(data) {
       // Entries first, synchronously: the DataTransfer is emptied after the event. A drop

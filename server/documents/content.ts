@@ -18,7 +18,12 @@ export async function sniffContentType(blobs: BlobStore, key: string, size: numb
   if (size === 0) return 'application/octet-stream';
   const chunks: Buffer[] = [];
   for await (const chunk of await blobs.read(key, { start: 0, end: Math.min(size, 8) - 1 })) chunks.push(chunk as Buffer);
-  const head = Buffer.concat(chunks);
+  return contentTypeOf(Buffer.concat(chunks));
+}
+
+/** The type of bytes that begin with `head` (at least their first 8 bytes, when they have that many). */
+export function contentTypeOf(head: Uint8Array): string {
+  if (head.length === 0) return 'application/octet-stream';
   return SIGNATURES.find(([, magic]) => magic.every((byte, i) => head[i] === byte))?.[0] ?? 'application/octet-stream';
 }
 

@@ -2,40 +2,18 @@
 // common/dms/documents.ts. Every query is scoped to the caller's instansi, and a document
 // or upload of another instansi answers not_found, exactly like one that does not exist,
 // so ids cannot be probed.
-import { createHash, randomUUID } from 'node:crypto';
-import { fileNameProblem } from '../../common/dms/uploads';
-import { normalizeNip } from '../../common/nip';
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/tokens';
 import type { ServerDeps } from '../deps';
 import { DmsError } from '../http/errors';
 import type { Handlers } from '../http/routes';
 import { ensureShippedTypes, shippedReference } from '../reference';
 import { sendContent, sniffContentType } from './content';
+import { checkFileName, commitHash, replay } from './idempotency';
 import { checkLabel, committableUpload, labelFacts } from './label';
 import { documentChanges, findByKey, findDocument, insertDocument, toDmsDocument, updateDocument, type DocumentChange, type DocumentRow } from './store';
 
 type Own = { [K in keyof Handlers as K extends `documents.${string}` ? K : never]: Handlers[K] };
-
-function checkFileName(name: string): string {
-  const problem = fileNameProblem(name);
-  if (problem) throw new DmsError('invalid_file_name', `Invalid file name: ${problem}.`);
-  return name;
-}
-
-/** The content of a commit request, so a retry is recognised and a reused key is not. */
-function commitHash(body: { uploadId: string; nip: string; typeCode: string; fields: Record<string, string>; fileName?: string }): string {
-  const fields = Object.entries(body.fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const content = [body.uploadId, normalizeNip(body.nip), body.typeCode, fields, body.fileName ?? null];
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
-}
-
-function replay(row: DocumentRow | null, hash: string) {
-  if (!row) throw new DmsError('internal', 'A commit with this key was reported but not found.');
-  if (row.commit_hash !== hash) {
-    throw new DmsError('conflict', 'This idempotency key was already used for a commit with other content.', { documentId: row.id });
-  }
-  return { document: toDmsDocument(row), created: false };
-}
 
 function versionConflict(row: DocumentRow): DmsError {
   return new DmsError('version_conflict', `The document is at version ${row.version}; reload it and apply the change again.`, { current: toDmsDocument(row) });
@@ -57,7 +35,7 @@ export function documentHandlers(deps: ServerDeps): Own {
       await ensureShippedTypes(db, principal.instansiId, reference, deps.now);
       const label = { nip: body.nip, typeCode: body.typeCode, fields: body.fields };
       const facts = await labelFacts(db, { instansiId: principal.instansiId, label, uploadId: body.uploadId, idempotencyKey: body.idempotencyKey });
-      const hash = commitHash(body);
+      const hash = commitHash(body.uploadId, body);
       // A retry is answered from what was stored, even if the label would not pass today.
       if (facts.existing_id) return replay(await findByKey(db, principal.instansiId, body.idempotencyKey), hash);
       const upload = committableUpload(facts);

@@ -66,14 +66,25 @@ export async function findByKey(sql: Sql, instansiId: string, key: string): Prom
 
 export type NewDocument = Omit<DocumentRow, 'version' | 'deleted' | 'change_xid' | 'change_seq' | 'updated_by' | 'updated_device' | 'updated_at'>;
 
-/** Inserts a committed document; null when a commit with the same key got there first. */
-export async function insertDocument(db: Db, doc: NewDocument): Promise<DocumentRow | null> {
-  const { rows } = await db.query<DocumentRow>(
-    `insert into documents (id, instansi_id, idempotency_key, commit_hash, upload_id, nip, type_code, fields, file_name, content_type, sha256, size, blob_key,
+/**
+ * Inserts a committed document; null when a commit with the same key got there first. With
+ * `withUpload` (documents.send, whose bytes came with the request) the complete upload row
+ * `upload_id` names is inserted by the same statement, so both or neither are stored, in
+ * one round trip.
+ */
+export async function insertDocument(db: Sql, doc: NewDocument, options: { withUpload?: boolean } = {}): Promise<DocumentRow | null> {
+  const insert = `insert into documents (id, instansi_id, idempotency_key, commit_hash, upload_id, nip, type_code, fields, file_name, content_type, sha256, size, blob_key,
                             change_xid, change_seq, created_by, created_device, updated_by, updated_device, created_at, updated_at)
      values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, ${STAMP}, $14, $15, $14, $15, $16, $16)
      on conflict (instansi_id, idempotency_key) do nothing
-     returning *`,
+     returning *`;
+  const { rows } = await db.query<DocumentRow>(
+    options.withUpload
+      ? `with d as (${insert}),
+              u as (insert into uploads (id, instansi_id, device_id, user_id, file_name, declared_sha256, size, status, blob_key, created_at, updated_at, completed_at)
+                    select upload_id, instansi_id, created_device, created_by, file_name, sha256, size, 'complete', blob_key, created_at, created_at, created_at from d)
+         select * from d`
+      : insert,
     [
       doc.id,
       doc.instansi_id,

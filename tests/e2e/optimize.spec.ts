@@ -17,6 +17,8 @@ test('an over-budget scan is compared side by side with both sizes, and accept a
   await expect(optimize.warning).toHaveText(/^Ukuran [\d,]+ MB melebihi batas 1 MB untuk jenis dokumen ini\.$/);
   const sizeBefore = /Ukuran ([\d,]+ MB)/.exec((await optimize.warning.textContent())!)![1];
   await optimize.button('Optimalkan').click();
+  // Progress per page from the optimizer's worker thread (optimize.onDidProgress).
+  await expect(optimize.root.getByRole('button', { name: 'Mengoptimalkan… halaman 1 dari 2' })).toBeVisible({ timeout: 90_000 });
 
   await expect(optimize.compare).toBeVisible({ timeout: 90_000 });
   await expect(optimize.originalSize).toHaveText(`Asli · ${sizeBefore}`);

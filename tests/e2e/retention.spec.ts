@@ -1,11 +1,12 @@
 // Retention: the admin records that an employee became Punah years ago, draws up the
-// Daftar Arsip Usul Musnah, approves and destroys it, and downloads the Berita Acara
-// Pemusnahan, all in the Penyusutan view and mostly from the keyboard.
+// Daftar Arsip Usul Musnah, rejects a first list (it stays listed as Ditolak with the reason,
+// who and when, and can be filtered), approves and destroys the next one, and downloads the
+// Berita Acara Pemusnahan, all in the Penyusutan view and mostly from the keyboard.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, hostCall as post, test } from './fixtures';
 import { RetentionPage } from './pages/retention';
-import { makePdf, NIP } from './support';
+import { ADMIN, makePdf, NIP } from './support';
 
 test('the admin destroys a Punah employee\u2019s file and downloads the Berita Acara Pemusnahan', async ({ app, host, page }) => {
   const list = join(host.dataDir, 'pegawai.csv');
@@ -33,6 +34,18 @@ test('the admin destroys a Punah employee\u2019s file and downloads the Berita A
   await expect(page.getByRole('status').filter({ hasText: 'ditolak' })).toBeVisible();
   await expect(retention.detail).toBeHidden();
   await expect(retention.phase('usul_musnah')).toHaveText('1');
+  // The rejected list keeps its record: state, reason, who and when.
+  const rejected = retention.proposalRow('DAUM/001/');
+  await expect(rejected.getByTestId('retention-proposal-state')).toHaveText('Ditolak');
+  await expect(rejected.getByTestId('retention-proposal-remark')).toContainText('Belum dinilai panitia');
+  await expect(rejected.getByTestId('retention-proposal-remark')).toContainText(ADMIN.nip);
+  await expect(rejected.getByTestId('retention-proposal-remark')).toContainText(/\d{4}/);
+  // Opened again from the keyboard, it shows what was rejected, and no step can be taken.
+  await rejected.getByRole('button', { name: /DAUM\/001\// }).focus();
+  await page.keyboard.press('Enter');
+  await expect(retention.detail.getByTestId('retention-detail-rejected')).toContainText('Belum dinilai panitia');
+  await expect(retention.detail).toContainText(NIP);
+  await expect(page.getByTestId('retention-approve')).toHaveCount(0);
 
   await retention.press('retention-propose-musnah');
   await expect(retention.detail).toContainText(NIP);
@@ -40,14 +53,23 @@ test('the admin destroys a Punah employee\u2019s file and downloads the Berita A
   await expect(retention.detail).toContainText('DAUM/002/');
   await page.getByTestId('retention-note').fill('Sesuai JRA');
   await retention.press('retention-approve');
-  await expect(retention.proposals.getByTestId('retention-proposal-state')).toHaveText('Disetujui');
+  await expect(retention.proposalRow('DAUM/002/').getByTestId('retention-proposal-state')).toHaveText('Disetujui');
 
   await page.getByTestId('retention-agency').fill('BKD Kota Contoh');
   await page.getByTestId('retention-place').fill('Kota Contoh');
   await page.getByTestId('retention-place').press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'dimusnahkan' })).toBeVisible();
-  await expect(retention.proposals.getByTestId('retention-proposal-state')).toHaveText('Dimusnahkan');
+  await expect(retention.proposalRow('DAUM/002/').getByTestId('retention-proposal-state')).toHaveText('Dimusnahkan');
   await expect(retention.phase('musnah')).toHaveText('1');
+
+  // Filtered like the other states: only the rejected list, then every list again.
+  await retention.filterProposals('ditolak');
+  await expect(retention.proposals.getByTestId('retention-proposal-row')).toHaveCount(1);
+  await expect(retention.proposals.getByTestId('retention-proposal-state')).toHaveText('Ditolak');
+  await retention.filterProposals('diserahkan');
+  await expect(retention.view).toContainText('Tidak ada usulan berstatus Diserahkan.');
+  await retention.filterProposals('');
+  await expect(retention.proposals.getByTestId('retention-proposal-row')).toHaveCount(2);
 
   const { download, bytes } = await retention.download(retention.proposals.getByTestId('retention-proposal-download'));
   expect(download.suggestedFilename()).toMatch(/^berita-acara-pemusnahan-BAPA-001-\d{4}\.pdf$/);

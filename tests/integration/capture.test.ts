@@ -2,13 +2,15 @@
 // file a clerk's scan folder holds, good and broken.
 
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../common/contract';
 import { AppError } from '../../common/errors';
-import { createCaptureEnv } from '../fixtures/capture-env';
+import { GROUP_FILES } from '../../main/core/capture/pipeline';
+import { openDatabase } from '../../main/infra/db';
+import { createCaptureEnv, type CaptureEnvOptions } from '../fixtures/capture-env';
 import { CORPUS_DIR, concat, copyCorpus, corpusAvailable, corpusFiles, garbage, makeJpeg, makePdf, makePng, makeThreePageTiff, pngPixels } from '../fixtures/images';
 
 const actor = { id: 'clerk-1' };
@@ -17,7 +19,7 @@ afterEach(async () => {
   for (const env of envs.splice(0)) await env.dispose();
 });
 
-async function setup(options: { maxFileBytes?: number } = {}) {
+async function setup(options: CaptureEnvOptions = {}) {
   const env = await createCaptureEnv(options);
   envs.push(env);
   const write = (name: string, bytes: Uint8Array | string) => {
@@ -26,6 +28,13 @@ async function setup(options: { maxFileBytes?: number } = {}) {
     return { path, name };
   };
   return { ...env, write };
+}
+
+/** 00.pdf, 01.pdf, ...: more than one commit group of small distinct PDFs. */
+async function numberedPdfs(env: Awaited<ReturnType<typeof setup>>, count: number) {
+  const files: { path: string; name: string }[] = [];
+  for (let i = 0; i < count; i++) files.push(env.write(`${String(i).padStart(2, '0')}.pdf`, await makePdf(`dok ${i}`)));
+  return files;
 }
 
 interface DocumentRow {
@@ -117,6 +126,34 @@ describe('capture: good files', () => {
       { source_kind: 'jpeg', guess_nip: '199001012015031001', guess_type: 'SK_PNS' },
       { source_kind: 'png', guess_nip: null, guess_type: 'IJAZAH' },
     ]);
+  });
+
+  it('records the sha256 of exactly the bytes stored, sealed at rest, for every kind of file', async () => {
+    const env = await setup({ blobKey: randomBytes(32) });
+    const sources = [
+      env.write('sk.pdf', await makePdf('SK', 2)),
+      env.write('foto.jpg', await makeJpeg()),
+      env.write('ijazah.png', await makePng()),
+      env.write('peta.tif', makeThreePageTiff().bytes),
+    ];
+    const report = await env.capture.importFiles(sources, { actor });
+    expect(report.failed).toEqual([]);
+    expect(report.imported).toHaveLength(4);
+    const rows = env.db.prepare('SELECT * FROM documents ORDER BY id').all() as DocumentRow[];
+    for (const [i, row] of rows.entries()) {
+      const source = readFileSync(sources[i].path);
+      const stored = await env.blobs.read(row.sha256);
+      expect(sha256(stored), row.original_name).toBe(row.sha256);
+      expect(await env.blobs.hashOnDisk(row.sha256)).toBe(row.sha256);
+      expect(row.size).toBe(stored.length);
+      expect(row.source_sha256).toBe(sha256(source));
+      // Sealed: the file on disk is not the content.
+      expect(readFileSync(env.blobs.pathOf(row.sha256)).includes(stored.subarray(0, 64))).toBe(false);
+    }
+    expect(rows[0].sha256).toBe(rows[0].source_sha256);
+    const audited = (env.db.prepare("SELECT detail FROM audit_log WHERE action = 'document.imported' ORDER BY id").all() as { detail: string }[]).map((row) => (JSON.parse(row.detail) as { sha256: string }).sha256);
+    expect(audited).toEqual(rows.map((row) => row.sha256));
+    expect(await env.maintenance.verify()).toMatchObject({ ok: true, documents: 4, orphans: 0 });
   });
 
   it('writes an audit entry for each imported document in the same commit', async () => {
@@ -316,17 +353,65 @@ describe('capture: progress, cancel, thumbnails', () => {
     expect(progress.at(-1)).toEqual({ batchId: 'batch-7', done: 3, total: 3, bytesDone: total, bytesTotal: total, current: null });
   });
 
-  it('stops between files when cancelled; committed files stay', async () => {
+  it('stops between commits when cancelled; what was reported imported stays, nothing else is stored', async () => {
     const env = await setup();
-    const files = [];
-    for (let i = 0; i < 5; i++) files.push(env.write(`${i}.pdf`, await makePdf(`dok ${i}`)));
+    const files = await numberedPdfs(env, GROUP_FILES + 8);
     const controller = new AbortController();
+    let reported = 0;
     env.onEvent((event) => {
-      if (event.name === 'capture.onDidProgress' && 'done' in event.payload && event.payload.done === 2) controller.abort();
+      if (event.name !== 'capture.onDidProgress' || !('done' in event.payload)) return;
+      reported = Math.max(reported, event.payload.done);
+      // The clerk presses cancel on seeing the first file done: files already committed
+      // with it (its group) are reported and stay, the rest is not imported.
+      if (event.payload.done === 1) controller.abort();
     });
     const report = await env.capture.importFiles(files, { actor, signal: controller.signal });
-    expect(report.imported.map((entry) => entry.name)).toEqual(['0.pdf', '1.pdf']);
-    expect(env.db.prepare('SELECT count(*) AS n FROM documents').get()).toEqual({ n: 2 });
+    const names = report.imported.map((entry) => entry.name);
+    expect(names.length).toBeGreaterThanOrEqual(1);
+    expect(names.length).toBeLessThanOrEqual(GROUP_FILES);
+    expect(names).toEqual(files.slice(0, names.length).map((file) => file.name));
+    expect(reported).toBe(names.length);
+    const stored = (env.db.prepare('SELECT original_name FROM documents ORDER BY id').all() as { original_name: string }[]).map((row) => row.original_name);
+    expect(stored).toEqual(names);
+    // Files staged past the cancel may leave their bytes behind, which verify allows.
+    expect(await env.maintenance.verify()).toMatchObject({ ok: true, documents: names.length });
+  });
+
+  it('reports a file done only once its row and audit entry are committed', async () => {
+    const env = await setup();
+    const files = await numberedPdfs(env, GROUP_FILES + 8);
+    const checked: number[] = [];
+    env.onEvent((event) => {
+      if (event.name !== 'capture.onDidProgress' || !('done' in event.payload) || event.payload.done === 0) return;
+      const { done } = event.payload;
+      // Read from a second connection: it sees only what is committed.
+      const db = openDatabase(join(env.dir, 'lemari.db'), { readonly: true });
+      try {
+        const names = (db.prepare('SELECT original_name FROM documents ORDER BY id').all() as { original_name: string }[]).map((row) => row.original_name);
+        expect(names.slice(0, done)).toEqual(files.slice(0, done).map((file) => file.name));
+        expect((db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'document.imported'").get() as { n: number }).n).toBeGreaterThanOrEqual(done);
+      } finally {
+        db.close();
+      }
+      checked.push(done);
+    });
+    const report = await env.capture.importFiles(files, { actor });
+    expect(report.imported).toHaveLength(files.length);
+    expect(checked).toEqual(files.map((_, i) => i + 1));
+  });
+
+  it('a file whose row cannot be written ends the batch without undoing the files before it', async () => {
+    const env = await setup();
+    // A database fault on one file, mid-group.
+    env.db.exec("CREATE TEMP TRIGGER boom BEFORE INSERT ON documents WHEN NEW.original_name = 'c.pdf' BEGIN SELECT RAISE(ABORT, 'disk I/O error (simulated)'); END");
+    const files = [];
+    for (const name of ['a.pdf', 'b.pdf', 'c.pdf', 'd.pdf']) files.push(env.write(name, await makePdf(name)));
+    await expect(env.capture.importFiles(files, { actor, batchId: 'b' })).rejects.toThrow('disk I/O error (simulated)');
+    expect(env.db.prepare('SELECT original_name FROM documents ORDER BY id').all()).toEqual([{ original_name: 'a.pdf' }, { original_name: 'b.pdf' }]);
+    expect(env.db.prepare("SELECT count(*) AS n FROM audit_log WHERE action = 'document.imported'").get()).toEqual({ n: 2 });
+    const done = env.events.filter((event) => event.name === 'capture.onDidProgress').map((event) => ('done' in event.payload ? event.payload.done : -1));
+    expect(Math.max(...done)).toBe(2);
+    expect((await env.maintenance.verify()).ok).toBe(true);
   });
 
   it('renders page-1 thumbnails in the background and again on demand', async () => {

@@ -7,18 +7,16 @@
 // already gone), and is released after.
 
 import { existsSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OptimizeProposal, OptimizeStatus, SyncReport } from '../../common/contract';
 import { AppError } from '../../common/errors';
 import { generatedScanPdf, type GeneratedScan } from '../../bench/optimize';
-import { createAuditLog } from '../../main/core/audit';
 import { closeSharedRecognizer, OCR_DPI, PAGE_TIMEOUT_MS, recognizePage, wordAccuracy } from '../../main/core/ocr';
-import { createOptimizer } from '../../main/core/optimize';
-import { pageStats, reencodePdf, renderPageJpeg } from '../../main/infra/images/reencode';
+import { pageStats, reencodePdf } from '../../main/infra/images/reencode';
 import { inspectPdf, renderPages } from '../../main/infra/pdf';
-import { createCaptureEnv, fixedClock, reference, translate, type TempCaptureEnv } from '../fixtures/capture-env';
+import { createCaptureEnv, type TempCaptureEnv } from '../fixtures/capture-env';
+import { optimizerFor } from '../fixtures/optimizer';
 import { makePdf } from '../fixtures/images';
 import { tempDir } from '../helpers/profile';
 import { KNOWN, syncWorld, type SyncWorld } from '../helpers/sync';
@@ -37,17 +35,7 @@ afterEach(async () => {
 async function profileWith(files: Record<string, Uint8Array>) {
   const env: TempCaptureEnv = await createCaptureEnv();
   cleanups.push(() => env.dispose());
-  const optimizer = createOptimizer({
-    db: env.db,
-    blobs: env.blobs,
-    clock: fixedClock,
-    translate,
-    locale: () => 'id',
-    reference: () => reference,
-    audit: createAuditLog({ db: env.db, clock: fixedClock }),
-    ports: { reencode: (bytes) => reencodePdf(bytes), inspect: inspectPdf, renderPage: (bytes, index) => renderPageJpeg(bytes, index, 48) },
-    removeBlob: (sha256) => rm(env.blobs.pathOf(sha256), { force: true }),
-  });
+  const optimizer = optimizerFor(env);
   const paths = Object.entries(files).map(([name, bytes]) => {
     const path = join(env.inputDir, name);
     writeFileSync(path, bytes);

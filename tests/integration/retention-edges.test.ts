@@ -1,5 +1,7 @@
 // The edges of the disposal workflow through the contract: an admin rejects a proposal (with
-// a reason, audited; its documents go back to their phase and its number is never reused),
+// a reason, audited; the proposal stays, ditolak, with its list, and goes no further; its
+// documents go back to their phase and are proposed again; its number is never reused, nor
+// one an older version deleted on rejection and only the audit log remembers),
 // destruction waits for documents still in the sync outbox, and a destroyed document is
 // never queued for sync again.
 import { existsSync } from 'node:fs';
@@ -8,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../main/access';
 import { createAuditLog } from '../../main/core/audit';
-import { adminProfile, type AdminProfile } from '../helpers/admin-profile';
+import { ADMIN_NIP, adminProfile, type AdminProfile } from '../helpers/admin-profile';
 import { insertEmployee } from '../helpers/documents';
 import { makePdf } from '../helpers/pdf';
 
@@ -43,26 +45,48 @@ beforeAll(async () => {
 afterAll(() => world.close());
 
 describe('disposal workflow edges', () => {
-  it('lets only an admin reject a proposal, with a reason; the documents go back to usul musnah and the number is not reused', async () => {
+  it('lets only an admin reject a proposal, with a reason; the proposal stays ditolak with its list, the documents go back to usul musnah and the number is not reused', async () => {
     const first = await ok('retention.propose', { kind: 'musnah' });
     expect(first).toMatchObject({ number: 'DAUM/001/2026', itemCount: 2 });
     expect(await call('retention.reject', { id: first.id, reason: 'Belum dinilai panitia' }, verifier)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await call('retention.reject', { id: first.id, reason: '  ' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
 
     expect(await ok('retention.reject', { id: first.id, reason: 'Belum dinilai panitia' })).toEqual({ id: first.id, number: 'DAUM/001/2026', documents: 2 });
-    expect(await call('retention.proposal', { id: first.id }, verifier)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    const rejected = await ok('retention.proposal', { id: first.id }, verifier);
+    expect(rejected).toMatchObject({ number: 'DAUM/001/2026', state: 'ditolak', rejected: { by: ADMIN_NIP, at: clock.now().toISOString(), note: 'Belum dinilai panitia' }, itemCount: 2 });
+    expect(rejected.items.map((item) => item.documentId).sort()).toEqual([...docs].sort());
+    expect((await ok('retention.overview', {})).proposals.map((p) => [p.number, p.state])).toEqual([['DAUM/001/2026', 'ditolak']]);
     expect((await ok('retention.file', { nip: BUDI })).phases).toEqual({ usul_musnah: 2 });
     const [entry] = (await ok('audit.list', { action: 'retention.rejected', limit: 5 })).items;
     expect(entry.detail).toMatchObject({ number: 'DAUM/001/2026', state: 'usul', reason: 'Belum dinilai panitia' });
     expect((entry.detail as { documents: { id: number }[] }).documents.map((d) => d.id).sort()).toEqual([...docs].sort());
 
-    // An approved proposal can still be withdrawn; a carried-out one cannot (below).
+    // An approved proposal can still be withdrawn; a carried-out one cannot (below). The
+    // rejected list does not keep its documents from the next one.
     const second = await ok('retention.propose', { kind: 'musnah' });
-    expect(second.number).toBe('DAUM/002/2026');
+    expect(second).toMatchObject({ number: 'DAUM/002/2026', itemCount: 2 });
+    expect(second.items.map((item) => item.documentId).sort()).toEqual([...docs].sort());
     await ok('retention.approve', { id: second.id });
     await ok('retention.reject', { id: second.id, reason: 'Ditarik: salah hitung retensi' });
-    expect((await ok('retention.propose', { kind: 'musnah' })).number).toBe('DAUM/003/2026');
+    expect((await ok('retention.proposal', { id: second.id })).approved).toMatchObject({ by: ADMIN_NIP });
+
+    // As an older version left a rejection: the row deleted, only the audit entry remembers DAUM/003.
+    createAuditLog({ db: world.profile.db, clock }).append({ actor: ADMIN_NIP, action: 'retention.rejected', detail: { proposalId: 99, number: 'DAUM/003/2026', kind: 'musnah', state: 'usul', reason: 'lama', documents: [] } });
+    expect((await ok('retention.propose', { kind: 'musnah' })).number).toBe('DAUM/004/2026');
     expect(createAuditLog({ db: world.profile.db, clock }).verify()).toMatchObject({ firstBreak: null });
+  });
+
+  it('takes a ditolak proposal no further: it cannot be recommended, approved, rejected again or carried out', async () => {
+    const rejected = (await ok('retention.overview', {})).proposals.find((p) => p.number === 'DAUM/002/2026')!;
+    const refusal = { ok: false, error: { code: 'conflict', message: expect.stringContaining('Usulan DAUM/002/2026 sudah ditolak (Ditarik: salah hitung retensi)') } };
+    expect(await call('retention.recommend', { id: rejected.id, note: 'Sesuai JRA' }, verifier)).toMatchObject(refusal);
+    expect(await call('retention.approve', { id: rejected.id })).toMatchObject(refusal);
+    expect(await call('retention.reject', { id: rejected.id, reason: 'lagi' })).toMatchObject(refusal);
+    expect(await call('retention.destroy', { id: rejected.id, ...EXECUTION })).toMatchObject(refusal);
+    expect(await call('retention.handOver', { id: rejected.id, ...EXECUTION })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+    const after = await ok('retention.proposal', { id: rejected.id });
+    expect(after).toMatchObject({ state: 'ditolak', executed: null, reportId: null, rejected: { note: 'Ditarik: salah hitung retensi' } });
+    expect(world.profile.db.prepare('SELECT count(*) AS n FROM document_disposals').get()).toEqual({ n: 0 });
   });
 
   it('refuses to destroy documents still waiting in the sync outbox, and destroys them once they were sent', async () => {

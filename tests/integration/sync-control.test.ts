@@ -103,8 +103,8 @@ describe('sync run control', () => {
     let cancelled: Promise<{ dequeued: number }> | null = null;
     w.hook.current = async (url, init, next) => {
       const res = await next(url, init);
-      // The first document's commit is answered, then the clerk cancels.
-      if (init.method === 'POST' && new URL(url).pathname === '/v1/documents') cancelled ??= w.call('sync.cancel', {});
+      // The first document's send (its bytes and label in one request) is answered, then the clerk cancels.
+      if (init.method === 'POST' && new URL(url).pathname === '/v1/documents/send') cancelled ??= w.call('sync.cancel', {});
       return res;
     };
     await w.call('sync.queue', {});
@@ -117,7 +117,9 @@ describe('sync run control', () => {
     expect(status.counts.committed + status.counts.uploading).toBe(1);
 
     w.hook.current = null;
-    expect(await w.call('sync.run', {})).toMatchObject({ total: 1, verified: 1, bytesSent: 0, remaining: 0 });
+    // Sent again whole with the same key (one request), the server answers the document it made.
+    const first = (await w.call('documents.get', { id: ids[0] })) as { size: number };
+    expect(await w.call('sync.run', {})).toMatchObject({ total: 1, verified: 1, bytesSent: first.size, remaining: 0 });
     expect(await w.serverDocuments()).toHaveLength(1);
     expect(await w.call('sync.queue', {})).toEqual({ queued: 1 });
     expect(await w.call('sync.run', {})).toMatchObject({ total: 1, verified: 1, remaining: 0 });

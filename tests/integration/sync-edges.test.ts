@@ -34,7 +34,7 @@ describe('sync edges', () => {
     let relabelled = false;
     w.hook.current = async (url, init, next) => {
       const answer = await next(url, init);
-      if (!relabelled && init.method === 'POST' && /\/v1\/documents$/.test(url)) {
+      if (!relabelled && init.method === 'POST' && /\/v1\/documents(\/send)?$/.test(url)) {
         relabelled = true;
         await relabel(w, id, '800/KOREKSI/2011');
       }

@@ -1,7 +1,9 @@
-// How many round trips a document costs the sync (issue 5, throughput): a fresh upload goes
-// with its creation carrying the first chunk, asks neither status nor HEAD, and is verified
-// from the commit's answer; only an upload left by an earlier try asks where it stands. And
-// the answer is still checked: a commit answered with other bytes' SHA-256 is not verified.
+// How many round trips a document costs the sync (issue 5, throughput): a document of at most
+// one chunk goes in ONE request (documents.send: bytes and label together); a larger fresh
+// upload goes with its creation carrying the first chunk, asks neither status nor HEAD, and
+// is verified from the commit's answer; only an upload left by an earlier try asks where it
+// stands. And the answer is still checked: a send or commit answered with other bytes'
+// SHA-256 is not verified.
 // The request sequence is the workstation engine's, not the server's SQL, so this runs on
 // PostgreSQL only (tests/integration/sync.test.ts covers both engines).
 import { describe, expect, it } from 'vitest';
@@ -26,7 +28,7 @@ const size = async (w: SyncWorld, id: number) => ((await w.call('documents.get',
 const perDocument = (seen: string[]) => seen.filter((r) => /\/v1\/(uploads|documents)(\/|$)/.test(r) && r !== 'GET /v1/documents/changes');
 
 describe('sync round trips', () => {
-  it('a fresh document costs its creation (with the first chunk), the PATCHes of the rest and its commit: no status, HEAD or read-back', async () => {
+  it('a small document costs one request; a larger one its creation (with the first chunk), the PATCHes of the rest and its commit: no status, HEAD or read-back', async () => {
     const w = await world({ chunkBytes: CHUNK });
     await w.call('settings.update', { syncConcurrency: 1 });
     const ids = await w.labelled([
@@ -40,8 +42,7 @@ describe('sync round trips', () => {
     expect(await w.call('sync.run', {})).toMatchObject({ verified: 2, problems: [], remaining: 0 });
     const patches = Math.ceil(big / CHUNK) - 1;
     expect(perDocument(seen)).toEqual([
-      'POST /v1/uploads',
-      'POST /v1/documents',
+      'POST /v1/documents/send',
       'POST /v1/uploads',
       ...Array<string>(patches).fill('PATCH /v1/uploads/:upload'),
       'POST /v1/documents',
@@ -74,13 +75,16 @@ describe('sync round trips', () => {
     ]);
   });
 
-  it("a commit answered with another SHA-256 than the local one is not verified: the document is rejected with the server's hash", async () => {
-    const w = await world();
+  it.each([
+    ['send', {}],
+    ['commit', { chunkBytes: 4096 }],
+  ] as const)("a %s answered with another SHA-256 than the local one is not verified: the document is rejected with the server's hash", async (_route, options) => {
+    const w = await world(options);
     const [id] = await w.labelled([{ name: 'minimal-document.pdf', nip: KNOWN[0] }]);
     const other = 'f'.repeat(64);
     w.hook.current = async (url, init, next) => {
       const res = await next(url, init);
-      if (init.method !== 'POST' || new URL(url).pathname !== '/v1/documents') return res;
+      if (init.method !== 'POST' || !['/v1/documents', '/v1/documents/send'].includes(new URL(url).pathname)) return res;
       const body = (await res.json()) as { document: { sha256: string } };
       body.document.sha256 = other;
       return new Response(JSON.stringify(body), { status: res.status, headers: res.headers });

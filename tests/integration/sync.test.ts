@@ -150,7 +150,8 @@ describe.each(['pglite', 'postgres'] as const)('sync over a bad link on %s', (ki
   });
 
   it('a commit whose answer is lost is sent again with the same key, and a 502 is waited out: still one document each', async () => {
-    const w = await world(kind);
+    // Chunks smaller than the files: they go by tus and documents.commit (the next test covers documents.send).
+    const w = await world(kind, { chunkBytes: 4096 });
     const ids = await w.labelled([
       { name: 'minimal-document.pdf', nip: KNOWN[0] },
       { name: 'crazyones-pdfa.pdf', nip: KNOWN[1] },
@@ -181,14 +182,62 @@ describe.each(['pglite', 'postgres'] as const)('sync over a bad link on %s', (ki
     await expectOnServerOnce(w, ids);
   });
 
-  it('a run cut off between the commit and its answer keeps the idempotency key: the next run finds the same document', async () => {
+  it('a small document whose send is cut mid-body, answered 502 or whose answer is lost goes again whole with the same key: one document each', async () => {
     const w = await world(kind);
+    const ids = await w.labelled([
+      { name: 'minimal-document.pdf', nip: KNOWN[0] },
+      { name: 'crazyones-pdfa.pdf', nip: KNOWN[1] },
+    ]);
+    const keys = new Map<string, number>();
+    let sends = 0;
+    w.hook.current = async (url, init, next) => {
+      if (init.method !== 'POST' || new URL(url).pathname !== '/v1/documents/send') return next(url, init);
+      const label = JSON.parse(decodeURIComponent((init.headers as Record<string, string>)['lemari-document'])) as { idempotencyKey: string };
+      keys.set(label.idempotencyKey, (keys.get(label.idempotencyKey) ?? 0) + 1);
+      const n = sends++;
+      if (n === 0) {
+        // The connection drops with half the body sent (Content-Length announced the whole): the server keeps nothing.
+        const body = init.body as Uint8Array;
+        const half = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(body.subarray(0, body.length >> 1));
+            setTimeout(() => controller.error(new Error('link dropped')), 20);
+          },
+        });
+        const headers = { ...(init.headers as Record<string, string>), 'content-length': String(body.length) };
+        return next(url, { ...init, headers, body: half, duplex: 'half' } as RequestInit);
+      }
+      if (n === 1) return new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } });
+      if (n === 2) {
+        await next(url, init); // the server makes the document ...
+        throw new TypeError('fetch failed'); // ... and its answer never arrives
+      }
+      return next(url, init);
+    };
+    await w.call('sync.queue', {});
+    const report = (await w.call('sync.run', {})) as SyncReport;
+    expect(report).toMatchObject({ verified: 2, problems: [], remaining: 0 });
+    expect(w.waits.length).toBe(3);
+    expect(keys.size).toBe(2);
+    expect([...keys.values()].reduce((a, b) => a + b)).toBe(sends);
+    const onServer = await w.serverDocuments();
+    expect(onServer).toHaveLength(2);
+    expect(new Set(onServer.map((d) => d.idempotency_key))).toEqual(new Set(keys.keys()));
+    await expectOnServerOnce(w, ids);
+  });
+
+  it.each([
+    ['documents.send', '/v1/documents/send', {}],
+    ['documents.commit', '/v1/documents', { chunkBytes: 4096 }],
+  ] as const)('a run cut off between the %s and its answer keeps the idempotency key: the next run finds the same document', async (_name, route, options) => {
+    const w = await world(kind, options);
     const ids = await w.labelled([{ name: 'minimal-document.pdf', nip: KNOWN[0] }]);
     const controller = new AbortController();
     const keys: string[] = [];
     w.hook.current = async (url, init, next) => {
-      if (init.method !== 'POST' || new URL(url).pathname !== '/v1/documents') return next(url, init);
-      keys.push((JSON.parse(init.body as string) as { idempotencyKey: string }).idempotencyKey);
+      if (init.method !== 'POST' || new URL(url).pathname !== route) return next(url, init);
+      const label = route === '/v1/documents' ? (init.body as string) : decodeURIComponent((init.headers as Record<string, string>)['lemari-document']);
+      keys.push((JSON.parse(label) as { idempotencyKey: string }).idempotencyKey);
       if (keys.length > 1) return next(url, init);
       await next(url, init);
       controller.abort(); // the process is stopped before the answer is written down
@@ -197,10 +246,36 @@ describe.each(['pglite', 'postgres'] as const)('sync over a bad link on %s', (ki
     await w.call('sync.queue', {});
     expect(await w.call('sync.run', {}, controller.signal)).toMatchObject({ cancelled: true, verified: 0, remaining: 1 });
     expect(await w.serverDocuments()).toHaveLength(1);
-    expect(await w.call('sync.run', {})).toMatchObject({ verified: 1, remaining: 0, bytesSent: 0 });
+    // documents.send carries the bytes again (at most one chunk); a commit only its label.
+    const { size } = (await w.call('documents.get', { id: ids[0] })) as { size: number };
+    expect(await w.call('sync.run', {})).toMatchObject({ verified: 1, remaining: 0, bytesSent: route === '/v1/documents' ? 0 : size });
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect(await w.serverDocuments()).toHaveLength(1);
+    await expectOnServerOnce(w, ids);
+  });
+
+  it('a document whose send may have reached the server goes by documents.send again even when a bandwidth cap makes the chunk smaller than it', async () => {
+    const w = await world(kind);
+    const ids = await w.labelled([{ name: 'minimal-document.pdf', nip: KNOWN[0] }]);
+    const { size } = (await w.call('documents.get', { id: ids[0] })) as { size: number };
+    expect(size).toBeGreaterThan(16 * 1024); // the smallest chunk a cap gives (throttle.ts chunkFor)
+    const controller = new AbortController();
+    const routes: string[] = [];
+    w.hook.current = async (url, init, next) => {
+      const path = new URL(url).pathname;
+      if (init.method === 'POST' && /^\/v1\/(documents|uploads)/.test(path)) routes.push(path);
+      if (path !== '/v1/documents/send' || routes.length > 1) return next(url, init);
+      await next(url, init);
+      controller.abort(); // stopped before the answer is written down
+      throw new DOMException('aborted', 'AbortError');
+    };
+    await w.call('sync.queue', {});
+    expect(await w.call('sync.run', {}, controller.signal)).toMatchObject({ cancelled: true, verified: 0 });
+    // A cap of 64 kbit/s: 16 KiB chunks. Its key is bound to the send's content; a commit of it would be a conflict.
+    await w.call('settings.update', { syncBandwidthKbps: 64 });
+    expect(await w.call('sync.run', {})).toMatchObject({ verified: 1, remaining: 0, problems: [] });
+    expect(routes).toEqual(['/v1/documents/send', '/v1/documents/send']);
     await expectOnServerOnce(w, ids);
   });
 
@@ -220,11 +295,13 @@ describe.each(['pglite', 'postgres'] as const)('sync over a bad link on %s', (ki
     expect(status).toMatchObject({ counts: { rejected: 1, verified: 1 }, pending: 0 });
     expect(status.problems).toEqual(report.problems);
 
-    // The clerk fixes the NIP and sends it again: the bytes already on the server are not re-sent.
+    // The clerk fixes the NIP and sends it again: the server kept nothing of the refused send (the
+    // label is checked before the body is read), so the small file goes again whole, once.
     await w.call('documents.label', { id: ids[0], nip: KNOWN[0], typeCode: 'SK_PNS', fields: { nomor: '823.4/112/BKD/2011', tanggal: '2011-03-01', tmt: '2011-03-01' } });
     expect(await w.call('sync.retry', {})).toEqual({ requeued: 1 });
     const again = (await w.call('sync.run', {})) as SyncReport;
-    expect(again).toMatchObject({ total: 1, verified: 1, problems: [], bytesSent: 0 });
+    const { size } = (await w.call('documents.get', { id: ids[0] })) as { size: number };
+    expect(again).toMatchObject({ total: 1, verified: 1, problems: [], bytesSent: size });
     await expectOnServerOnce(w, ids);
     expect(((await w.call('sync.status', {})) as SyncStatus).problems).toEqual([]);
   });
@@ -237,11 +314,10 @@ describe.each(['pglite', 'postgres'] as const)('sync over a bad link on %s', (ki
       { name: 'minimal-document.pdf', nip: KNOWN[0] },
       { name: 'crazyones-pdfa.pdf', nip: KNOWN[1] },
     ]);
-    // Every upload of the first document fails (its creation carries all of its bytes).
-    const first = `filename ${Buffer.from('minimal-document.pdf').toString('base64')},`;
+    // Every send of the first document fails (one request carries all of its bytes and its label).
     w.hook.current = async (url, init, next) => {
-      const metadata = (init.headers as Record<string, string> | undefined)?.['upload-metadata'] ?? '';
-      if (init.method === 'POST' && new URL(url).pathname === '/v1/uploads' && metadata.startsWith(first)) return new Response('', { status: 503 });
+      const label = decodeURIComponent((init.headers as Record<string, string> | undefined)?.['lemari-document'] ?? '');
+      if (init.method === 'POST' && new URL(url).pathname === '/v1/documents/send' && label.includes('"minimal-document.pdf"')) return new Response('', { status: 503 });
       return next(url, init);
     };
     await w.call('sync.queue', {});

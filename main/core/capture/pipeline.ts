@@ -1,7 +1,8 @@
 // The import pipeline: each file is read, recognised by its bytes, checked (every PDF page
 // opens; images decode), turned into the PDF the archive keeps, written to the blob store
-// and only then committed to SQLite with its audit entry. A crash between the two leaves
-// an orphan blob (harmless, counted by verify), never a row without its bytes.
+// and only then committed to SQLite with its audit entry, in groups of files (groups.ts).
+// A crash between the two leaves orphan blobs (harmless, counted by verify), never a row
+// without its bytes.
 
 import { writeTransaction } from '../audit';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +18,7 @@ import { inspectPdf, PdfProblem, type ProblemReason } from '../../infra/pdf';
 import { expandInputs, readRegularFile, type FileFailure, type PendingFile } from './files';
 import { hasPdfExtension, sniffKind, type SourceKind } from './sniff';
 import { labelFromSheet, splitStack } from '../separators';
+import { runInGroups } from './groups';
 import type { Thumbnails } from './thumbnails';
 import type { CaptureDeps, ImportFile, ImportOptions } from './types';
 
@@ -48,8 +50,14 @@ interface DocumentRow {
   actor: string;
 }
 
-/** Files staged ahead of the commit (bench/import.ts: 1 against 3 in the same run). */
+/** Files staged at once (bench/import.ts: 1 against 3 in the same run). */
 export const FILES_IN_FLIGHT = 3;
+/**
+ * Files per commit, and how long a group waits to fill: one transaction (one fsync with
+ * synchronous=FULL) per file cost about 1 s of the 1,000-scan bench.
+ */
+export const GROUP_FILES = 32;
+export const GROUP_MS = 250;
 
 export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
   const { db, blobs, clock, translate, events, logger } = deps;
@@ -145,7 +153,11 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     return { nip, typeCode };
   }
 
-  /** A file read, converted and its bytes stored, waiting to be committed in its turn. */
+  /**
+   * A file read, converted and its bytes stored, waiting to be committed in its turn. The
+   * bytes themselves are not kept: they are in the blob store, and holding a group's worth
+   * of whole files until the commit only fed the garbage collector.
+   */
   interface Staged {
     kind: 'staged';
     name: string;
@@ -154,14 +166,15 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     sha256: string;
     sourceSize: number;
     sourceKind: SourceKind;
-    prepared: Prepared;
+    size: number;
+    pageCount: number;
     /** Separator sheets (main/core/separators): the documents the stack was split into, bytes stored. */
     parts: StagedPart[] | null;
   }
 
   interface StagedPart {
     sha256: string;
-    pdf: Uint8Array;
+    size: number;
     pageCount: number;
     sheet: Parameters<typeof labelFromSheet>[0] | null;
   }
@@ -169,7 +182,8 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
   /**
    * The slow half of a file, safe to run for several files at once: read, sniff, hash,
    * convert, and store the bytes durably. Nothing is committed here; a file that cannot be
-   * imported becomes its outcome.
+   * imported becomes its outcome. Each distinct byte string is hashed once: the source
+   * here, a converted PDF here too, and the blob store is handed that hash.
    */
   async function stage(file: PendingFile, maxBytes: number): Promise<Staged | Outcome> {
     const { name } = file;
@@ -183,7 +197,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     if (!kind) return { kind: 'failed', entry: { name, code: 'unsupported', message: translate('import.unsupported') } };
 
     const sourceSha256 = sha256Hex(bytes);
-    // Early, to skip converting a file already held; commit() checks again in order.
+    // Early, to skip converting a file already held; the commit checks again in order.
     const known = findExisting.get(sourceSha256, sourceSha256);
     if (known) return duplicateOf(name, known);
 
@@ -196,85 +210,120 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     } catch (error) {
       return { kind: 'failed', entry: problemFailure(name, error, kind) };
     }
-    const sha256 = kind === 'pdf' ? sourceSha256 : sha256Hex(prepared.pdf);
-    const staged = { kind: 'staged', name, baseName: file.baseName, sourceSha256, sha256, sourceSize: bytes.byteLength, sourceKind: kind, prepared } as const;
+    // A PDF is stored as it came (prepare returns the same bytes), so its hash is the source's.
+    const sha256 = prepared.pdf === bytes ? sourceSha256 : sha256Hex(prepared.pdf);
+    const staged = {
+      kind: 'staged',
+      name,
+      baseName: file.baseName,
+      sourceSha256,
+      sha256,
+      sourceSize: bytes.byteLength,
+      sourceKind: kind,
+      size: prepared.pdf.byteLength,
+      pageCount: prepared.pageCount,
+    } as const;
     if (split) {
-      const parts = split.map((part) => ({ sha256: sha256Hex(part.pdf), pdf: part.pdf, pageCount: part.pages.length, sheet: part.label }));
-      for (const part of parts) await blobs.put(part.pdf);
+      const parts: StagedPart[] = [];
+      for (const part of split) {
+        const partSha = sha256Hex(part.pdf);
+        await blobs.put(part.pdf, partSha);
+        parts.push({ sha256: partSha, size: part.pdf.byteLength, pageCount: part.pages.length, sheet: part.label });
+      }
       return { ...staged, parts };
     }
     // Bytes first, durable on disk; the row that points at them is committed later, in order.
-    await blobs.put(prepared.pdf);
+    await blobs.put(prepared.pdf, sha256);
     return { ...staged, parts: null };
   }
 
-  /** The quick half, one file at a time in the order given: the duplicate check and the row. */
+  /** One file's row and audit entry; a duplicate of a file committed before it is reported instead. */
   function commitStaged(staged: Staged, label: { nip: string | null; typeCode: string | null }, actor: string): Outcome {
-    const { name, sourceSha256, sha256, prepared } = staged;
+    const { name, sourceSha256, sha256 } = staged;
     // An earlier file of this batch (or another window) may hold the same bytes by now.
     const same = findExisting.get(sourceSha256, sha256);
     if (same) return duplicateOf(name, same);
     const guess = guessFromFileName(staged.baseName, deps.reference().documentTypes, todayOf(clock.now()));
-    let documentId: number;
-    try {
-      documentId = commit({
-        sha256,
-        sourceSha256,
-        originalName: staged.baseName,
-        size: prepared.pdf.byteLength,
-        sourceSize: staged.sourceSize,
-        pageCount: prepared.pageCount,
-        sourceKind: staged.sourceKind,
-        nip: label.nip,
-        typeCode: label.typeCode,
-        guessNip: guess.nip,
-        guessType: guess.typeCode,
-        state: 'draft',
-        at: clock.now().toISOString(),
-        actor,
-      });
-    } catch (error) {
-      // Another import (a second window) committed the same file between our check and now.
-      const raced = (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? findExisting.get(sourceSha256, sha256) : undefined;
-      if (raced) return duplicateOf(name, raced);
-      throw error;
-    }
-    return { kind: 'imported', entry: { name, documentId, pageCount: prepared.pageCount, guess } };
+    const documentId = commit({
+      sha256,
+      sourceSha256,
+      originalName: staged.baseName,
+      size: staged.size,
+      sourceSize: staged.sourceSize,
+      pageCount: staged.pageCount,
+      sourceKind: staged.sourceKind,
+      nip: label.nip,
+      typeCode: label.typeCode,
+      guessNip: guess.nip,
+      guessType: guess.typeCode,
+      state: 'draft',
+      at: clock.now().toISOString(),
+      actor,
+    });
+    return { kind: 'imported', entry: { name, documentId, pageCount: staged.pageCount, guess } };
   }
 
   /**
-   * A split stack: one document per part, each labelled by its sheet, all committed in one
-   * transaction so a stack is never half imported. Parts already held are reported as
-   * duplicates (a stack scanned twice splits into the same bytes).
+   * A split stack: one document per part, each labelled by its sheet, committed together
+   * (the file's savepoint) so a stack is never half imported. Parts already held are
+   * reported as duplicates (a stack scanned twice splits into the same bytes).
    */
   function commitParts(staged: Staged, parts: StagedPart[], label: { nip: string | null; typeCode: string | null }, actor: string): Outcome[] {
     const at = clock.now().toISOString();
-    return writeTransaction(db, () =>
-      parts.map((part, index): Outcome => {
-        const name = `${staged.name} [${index + 1}/${parts.length}]`;
-        const same = findExisting.get(part.sha256, part.sha256);
-        if (same) return duplicateOf(name, same);
-        // Pages in front of the first sheet keep the batch's label, as an unsplit file would.
-        const own = part.sheet ? labelFromSheet(part.sheet, deps.reference(), todayOf(clock.now())) : { ...label, state: 'draft' as const };
-        const base = `${staged.baseName} [${index + 1}/${parts.length}]`;
-        const size = part.pdf.byteLength;
-        const documentId = commit({
-          sha256: part.sha256,
-          sourceSha256: part.sha256,
-          originalName: base,
-          size,
-          sourceSize: size,
-          pageCount: part.pageCount,
-          sourceKind: staged.sourceKind,
-          ...own,
-          guessNip: part.sheet?.nip ?? null,
-          guessType: part.sheet?.typeCode ?? null,
-          at,
-          actor,
-        });
-        return { kind: 'imported', entry: { name, documentId, pageCount: part.pageCount, guess: { nip: part.sheet?.nip ?? null, typeCode: part.sheet?.typeCode ?? null } } };
-      }),
-    );
+    return parts.map((part, index): Outcome => {
+      const name = `${staged.name} [${index + 1}/${parts.length}]`;
+      const same = findExisting.get(part.sha256, part.sha256);
+      if (same) return duplicateOf(name, same);
+      // Pages in front of the first sheet keep the batch's label, as an unsplit file would.
+      const own = part.sheet ? labelFromSheet(part.sheet, deps.reference(), todayOf(clock.now())) : { ...label, state: 'draft' as const };
+      const base = `${staged.baseName} [${index + 1}/${parts.length}]`;
+      const documentId = commit({
+        sha256: part.sha256,
+        sourceSha256: part.sha256,
+        originalName: base,
+        size: part.size,
+        sourceSize: part.size,
+        pageCount: part.pageCount,
+        sourceKind: staged.sourceKind,
+        ...own,
+        guessNip: part.sheet?.nip ?? null,
+        guessType: part.sheet?.typeCode ?? null,
+        at,
+        actor,
+      });
+      return { kind: 'imported', entry: { name, documentId, pageCount: part.pageCount, guess: { nip: part.sheet?.nip ?? null, typeCode: part.sheet?.typeCode ?? null } } };
+    });
+  }
+
+  // Nested in the group's transaction this is a savepoint: a file that throws rolls back
+  // alone, and the files before it in the group still commit.
+  const inSavepoint = db.transaction((run: () => Outcome[]) => run());
+
+  /**
+   * One group of files in one transaction, in order. Returns each file's outcomes and, if
+   * a file failed in a way that is not its own (a database error), that error: the files
+   * before it are committed, the ones after it are not tried, as when each file had its
+   * own transaction.
+   */
+  function commitGroup(group: (Staged | Outcome)[], label: { nip: string | null; typeCode: string | null }, actor: string): { outcomes: Outcome[][]; error?: unknown } {
+    return writeTransaction(db, () => {
+      const outcomes: Outcome[][] = [];
+      for (const staged of group) {
+        if (staged.kind !== 'staged') {
+          outcomes.push([staged]);
+          continue;
+        }
+        try {
+          outcomes.push(inSavepoint(() => (staged.parts ? commitParts(staged, staged.parts, label, actor) : [commitStaged(staged, label, actor)])));
+        } catch (error) {
+          // Another import (a second window) committed the same file between our check and now.
+          const raced = !staged.parts && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE' ? findExisting.get(staged.sourceSha256, staged.sha256) : undefined;
+          if (!raced) return { outcomes, error };
+          outcomes.push([duplicateOf(staged.name, raced)]);
+        }
+      }
+      return { outcomes };
+    });
   }
 
   return async function importFiles(files: readonly ImportFile[], options: ImportOptions): Promise<ImportReport> {
@@ -293,37 +342,36 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
       events.emit('capture.onDidProgress', { batchId, done, total, bytesDone, bytesTotal, current });
     };
 
-    // Up to FILES_IN_FLIGHT files are staged ahead (read, converted, bytes fsynced): each
-    // waits mostly on the disk, and those waits overlap. Rows are committed one file at a
-    // time in the order given, so ids, duplicates and progress read as the clerk listed
-    // the files, and a kill loses at most the staged files (orphan bytes, no rows).
-    const inFlight: Promise<Staged | Outcome>[] = [];
-    let started = 0;
-    const stageNext = () => {
-      if (started < pending.length && !options.signal?.aborted) inFlight.push(stage(pending[started++], maxBytes));
-    };
+    // Staged ahead, committed in groups in the order given (groups.ts), so ids, duplicates
+    // and progress read as the clerk listed the files. Progress names a file only once its
+    // group is committed: what the clerk saw imported survives a power cut, and a kill
+    // loses at most the uncommitted group (orphan bytes, no rows).
     try {
       progress(pending[0]?.name ?? null);
-      for (let i = 0; i < FILES_IN_FLIGHT; i++) stageNext();
-      for (const [index, file] of pending.entries()) {
-        // Checked between files only: a file half-way through finishes (or fails) whole.
-        if (options.signal?.aborted) break;
-        const staged = await inFlight.shift()!;
-        stageNext();
-        const outcomes =
-          staged.kind !== 'staged' ? [staged] : staged.parts ? commitParts(staged, staged.parts, label, options.actor.id) : [commitStaged(staged, label, options.actor.id)];
-        for (const outcome of outcomes) {
-          if (outcome.kind === 'imported') report.imported.push(outcome.entry);
-          else if (outcome.kind === 'duplicate') report.duplicates.push(outcome.entry);
-          else report.failed.push(outcome.entry);
-        }
-        done++;
-        bytesDone += file.size;
-        progress(pending[index + 1]?.name ?? null);
-      }
+      await runInGroups({
+        total,
+        inFlight: FILES_IN_FLIGHT,
+        groupFiles: GROUP_FILES,
+        groupMs: GROUP_MS,
+        stage: (index) => stage(pending[index], maxBytes),
+        // Checked between groups only: a file half-way through finishes (or fails) whole.
+        stopped: () => options.signal?.aborted ?? false,
+        commit: (group, first) => {
+          const { outcomes, error } = commitGroup(group, label, options.actor.id);
+          for (const [offset, fileOutcomes] of outcomes.entries()) {
+            for (const outcome of fileOutcomes) {
+              if (outcome.kind === 'imported') report.imported.push(outcome.entry);
+              else if (outcome.kind === 'duplicate') report.duplicates.push(outcome.entry);
+              else report.failed.push(outcome.entry);
+            }
+            done++;
+            bytesDone += pending[first + offset].size;
+            progress(pending[first + offset + 1]?.name ?? null);
+          }
+          if (error) throw error;
+        },
+      });
     } finally {
-      // Files staged past a cancel or a failure finish their writes before we return.
-      await Promise.allSettled(inFlight);
       // Thumbnails after the batch, not between its files: a render decodes a whole page
       // image on this thread (about 0.25 s for a 300-dpi scan), which made an import of
       // 1,000 scans 17 times slower (bench/import.ts, docs/PERFORMANCE.md).

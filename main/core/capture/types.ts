@@ -44,7 +44,10 @@ export interface ImportOptions {
   actor: Actor;
   /** Tags this batch's progress events; a new id when not given. */
   batchId?: string;
-  /** Stops the batch between two files; files already committed stay. */
+  /**
+   * Stops the batch before its next commit group (pipeline.ts: up to 32 files or 250 ms);
+   * files already committed, and so reported, stay.
+   */
   signal?: AbortSignal;
 }
 

@@ -3,6 +3,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCompletenessRules, type CompletenessRules } from '../../../common/completeness';
 import { referenceData, resourcesDir, testDb, translateId } from '../../../tests/helpers/profile';
+import { createAuditLog } from '../audit';
+import { parseCsv } from '../employees/table';
+import { createHistory } from '../history';
+import { readTable } from '../../infra/sheets';
+import { fixedClock } from '../../../tests/helpers/profile';
 import { createCompleteness, loadCompletenessRules, rankChangesByGolongan, type CompletenessService } from './index';
 
 let ctx: ReturnType<typeof testDb>;
@@ -25,14 +30,14 @@ function employee(nip: string, kind: 'pns' | 'pppk', golongan: string | null, ja
 }
 
 let nextSha = 0;
-function doc(nip: string, type: string, state: 'draft' | 'ready' | 'rejected' = 'ready'): number {
+function doc(nip: string, type: string, state: 'draft' | 'ready' | 'rejected' = 'ready', label: { nomor?: string; tanggal?: string; tmt?: string } = {}): number {
   const sha = String(nextSha++).padStart(64, '0');
   const info = ctx.db
     .prepare(
-      `INSERT INTO documents (sha256, source_sha256, original_name, size, source_size, page_count, source_kind, nip, type_code, state, created_at, updated_at)
-       VALUES (?, ?, 'x.pdf', 1, 1, 1, 'pdf', ?, ?, ?, '2026-11-24T00:00:00Z', '2026-11-24T00:00:00Z')`,
+      `INSERT INTO documents (sha256, source_sha256, original_name, size, source_size, page_count, source_kind, nip, type_code, state, nomor, tanggal, fields, created_at, updated_at)
+       VALUES (?, ?, 'x.pdf', 1, 1, 1, 'pdf', ?, ?, ?, ?, ?, ?, '2026-11-24T00:00:00Z', '2026-11-24T00:00:00Z')`,
     )
-    .run(sha, sha, nip, type, state);
+    .run(sha, sha, nip, type, state, label.nomor ?? null, label.tanggal ?? null, JSON.stringify(label.tmt ? { tmt: label.tmt } : {}));
   return Number(info.lastInsertRowid);
 }
 
@@ -84,6 +89,7 @@ describe('employee checklist', () => {
       SK_JABATAN: 'not_required 0/0',
       IJAZAH: 'missing 0/1',
       TRANSKRIP: 'missing 0/1',
+      SK_PINDAH_INSTANSI: 'not_required 0/0',
       SK_CLTN: 'not_required 0/0',
       SK_PEMBERHENTIAN: 'not_required 0/0',
     });
@@ -97,7 +103,7 @@ describe('employee checklist', () => {
     const result = completeness.employee(PROMOTED);
     expect(gaps(PROMOTED)).toMatchObject({ SK_PANGKAT: 'missing 1/2', SK_JABATAN: 'missing 0/1' });
     expect(result.missing).toBe(2);
-    // Possible 7.5+7.5+3.75+3.75+7.5+15+15+10+5+5+5 = 85; earned 85 - 7.5 (half of 15) - 15.
+    // Possible 7.5+7.5+3.75+3.75+7.5+15+15+10+5 + 3+3+4 (kondisional) = 85; earned 85 - 7.5 (half of 15) - 15.
     expect(result.score).toBeCloseTo(Math.round((1000 * (85 - 22.5)) / 85) / 10, 5);
   });
 
@@ -175,5 +181,109 @@ describe('summary and work queue', () => {
     const queued = withFewer.queue({ limit: 50, offset: 0 }).items.find((item) => item.nip === FRESH_PNS)!;
     expect(queued.gaps).not.toContain('D2NP');
     expect(queued.score).toBeGreaterThan(before);
+  });
+});
+
+describe('rules driven by the employee history', () => {
+  const RANKED = '198801012012011007'; // III/c: entry III/a, then III/b and III/c
+  const POSITIONS = '198801012012011008'; // three positions, none in the employee record
+  const EDUCATED = '198801012012011009'; // SLTA, S1 and S2
+  const MOVED = '198801012012011010'; // transferred in from another instansi
+  const ON_LEAVE = '198801012012011011'; // a CLTN in the history, back at work (kedudukan 01)
+  const actor = { id: 'tester' };
+  const historyFile = (kind: 'golongan' | 'jabatan' | 'pendidikan' | 'pindah_instansi' | 'cltn', lines: string[]) =>
+    createHistory({ db: ctx.db, clock: fixedClock, translate: translateId, reference: () => reference, readTable, audit: createAuditLog({ db: ctx.db, clock: fixedClock }) }).importTable(parseCsv(lines.join('\n')), kind, actor, `${kind}.csv`);
+
+  beforeEach(() => {
+    employee(RANKED, 'pns', 'III/c', null, '01');
+    employee(POSITIONS, 'pns', 'III/a', null, '01');
+    employee(EDUCATED, 'pns', 'II/a', null, '01');
+    employee(MOVED, 'pns', 'III/a', null, '01');
+    employee(ON_LEAVE, 'pns', 'III/a', null, '01');
+    historyFile('golongan', ['NIP;GOL;TMT GOLONGAN;NO SK', `${RANKED};III/a;01-01-2012;813/2012`, `${RANKED};III/b;01-04-2019;823/2019`, `${RANKED};III/c;01-10-2023;833/2023`]);
+    historyFile('jabatan', ['NIP;JABATAN;TMT JABATAN', `${POSITIONS};Pengadministrasi;01-01-2012`, `${POSITIONS};Analis SDM;01-01-2016`, `${POSITIONS};Kepala Subbagian;01-01-2022`]);
+    historyFile('pendidikan', ['NIP;TINGKAT PENDIDIKAN;JURUSAN;TAHUN LULUS;NOMOR IJAZAH', `${EDUCATED};SMA;IPA;2006;`, `${EDUCATED};S1;Ilmu Hukum;2010;UI/10/1`, `${EDUCATED};S2;Hukum Tata Negara;2018;UI/18/2`]);
+    historyFile('pindah_instansi', ['NIP;INSTANSI ASAL;INSTANSI TUJUAN;TMT PINDAH;NOMOR SK', `${MOVED};Pemkab Bogor;Pemprov Jawa Barat;01-07-2021;800/PI/2021`]);
+    historyFile('cltn', ['NIP;TMT CLTN;TANGGAL SELESAI;NOMOR SK', `${ON_LEAVE};01-01-2020;31-12-2021;CLTN/2019/4`]);
+  });
+
+  it('two rank changes with one SK held: one missing, and the checklist says which record the SK matches', () => {
+    // Numbers are compared without spaces or case: clerks type them as the SK prints them.
+    doc(RANKED, 'SK_PANGKAT', 'ready', { nomor: '823 /2019' });
+    const item = completeness.employee(RANKED).items.find((i) => i.key === 'SK_PANGKAT')!;
+    expect(item).toMatchObject({ status: 'missing', held: 1, expected: 2, basis: 'history' });
+    expect(item.records).toEqual([
+      { kind: 'golongan', label: 'III/b TMT 01-04-2019', nomorSk: '823/2019', matchedBy: 'nomor', documentId: expect.any(Number) },
+      { kind: 'golongan', label: 'III/c TMT 01-10-2023', nomorSk: '833/2023', matchedBy: null, documentId: null },
+    ]);
+    // A second SK matched by its TMT fills the item; without history III/c is an entry rank and expects none.
+    doc(RANKED, 'SK_PANGKAT', 'ready', { tmt: '2023-10-01' });
+    const filled = completeness.employee(RANKED).items.find((i) => i.key === 'SK_PANGKAT')!;
+    expect(filled).toMatchObject({ status: 'held', held: 2, expected: 2 });
+    expect(filled.records.map((r) => r.matchedBy)).toEqual(['nomor', 'tmt']);
+    expect(gaps(FRESH_PNS).SK_PANGKAT).toBe('not_required 0/0');
+    expect(completeness.employee(FRESH_PNS).items.find((i) => i.key === 'SK_PANGKAT')!.basis).toBe('fallback');
+  });
+
+  it('three positions need three SK jabatan, though the employee record names no jabatan', () => {
+    expect(gaps(POSITIONS).SK_JABATAN).toBe('missing 0/3');
+    expect(completeness.employee(POSITIONS).items.find((i) => i.key === 'SK_JABATAN')!.records.map((r) => r.label)).toEqual([
+      'Pengadministrasi TMT 01-01-2012',
+      'Analis SDM TMT 01-01-2016',
+      'Kepala Subbagian TMT 01-01-2022',
+    ]);
+  });
+
+  it('S1 and S2 on record: an ijazah for each education, a transcript for each degree', () => {
+    doc(EDUCATED, 'IJAZAH', 'ready', { nomor: 'UI/18/2' });
+    // II/a would expect no transcript from the golongan; the history says two degrees.
+    expect(gaps(EDUCATED)).toMatchObject({ IJAZAH: 'missing 1/3', TRANSKRIP: 'missing 0/2' });
+    const ijazah = completeness.employee(EDUCATED).items.find((i) => i.key === 'IJAZAH')!;
+    expect(ijazah.records.map((r) => [r.label, r.matchedBy])).toEqual([['SLTA IPA (2006)', null], ['S1 Ilmu Hukum (2010)', null], ['S2 Hukum Tata Negara (2018)', 'nomor']]);
+  });
+
+  it('a transfer expects its SK pindah instansi, in the kondisional weight', () => {
+    for (const type of ['DRH', 'D2NP', 'SK_CPNS', 'SPMT', 'SK_PNS', 'IJAZAH', 'TRANSKRIP']) doc(MOVED, type);
+    expect(gaps(MOVED).SK_PINDAH_INSTANSI).toBe('missing 0/1');
+    // Possible 85 (see above); the transfer's 3 is all that is missing.
+    expect(completeness.employee(MOVED)).toMatchObject({ score: Math.round((1000 * 82) / 85) / 10, missing: 1, lengkap: false });
+    doc(MOVED, 'SK_PINDAH_INSTANSI');
+    expect(completeness.employee(MOVED)).toMatchObject({ score: 100, lengkap: true });
+  });
+
+  it('a CLTN in the history expects its SK, whatever the kedudukan hukum says now', () => {
+    expect(gaps(ON_LEAVE).SK_CLTN).toBe('missing 0/1');
+    expect(completeness.employee(ON_LEAVE).items.find((i) => i.key === 'SK_CLTN')!.records[0].label).toBe('CLTN 01-01-2020 – 31-12-2021');
+    expect(gaps(CLTN).SK_CLTN).toBe('missing 0/1'); // no records: the kedudukan hukum 02 fallback
+  });
+
+  it('history imported after the office was scored rescores the stored scores, and so does its removal', () => {
+    for (const type of ['DRH', 'D2NP', 'SK_CPNS', 'SPMT', 'SK_PNS', 'IJAZAH']) doc(COMPLETE, type);
+    expect(completeness.summary({}).total.lengkap).toBe(1);
+    historyFile('pindah_instansi', ['NIP;INSTANSI ASAL;TMT PINDAH', `${COMPLETE};Pemkot Depok;01-02-2020`]);
+    expect(completeness.summary({}).total.lengkap).toBe(0);
+    expect(completeness.queue({ limit: 50, offset: 0 }).items.find((item) => item.nip === COMPLETE)!.gaps).toEqual(['SK_PINDAH_INSTANSI']);
+    expect(ctx.db.prepare('SELECT count(*) AS n FROM completeness_dirty').get()).toEqual({ n: 0 });
+    ctx.db.prepare('DELETE FROM employee_history WHERE nip = ?').run(COMPLETE);
+    expect(completeness.summary({}).total.lengkap).toBe(1);
+  });
+
+  it('a rule set without the history counts gives other stored scores (the fingerprint covers it)', () => {
+    const before = completeness.queue({ limit: 50, offset: 0 }).items.find((item) => item.nip === RANKED)!;
+    expect(before.gaps).toContain('SK_PANGKAT');
+    const noHistory = { ...rules, rules: rules.rules.map(({ history: _history, ...rule }) => rule) };
+    const guessed = createCompleteness({ db: ctx.db, translate: translateId, rules: () => noHistory, reference: () => reference });
+    const after = guessed.queue({ limit: 50, offset: 0 }).items.find((item) => item.nip === RANKED)!;
+    expect(after.gaps).not.toContain('SK_PANGKAT');
+    expect(after.score).toBeGreaterThan(before.score);
+  });
+
+  it('a unit summary counts the history of that unit only', () => {
+    ctx.db.prepare("UPDATE employees SET unit_kerja = 'Bidang Riwayat' WHERE nip IN (?, ?)").run(RANKED, MOVED);
+    const unit = completeness.queue({ unitKerja: 'Bidang Riwayat', limit: 10, offset: 0 });
+    expect(unit.items.map((item) => [item.nip, item.gaps.includes('SK_PANGKAT'), item.gaps.includes('SK_PINDAH_INSTANSI')]).sort()).toEqual([
+      [RANKED, true, false],
+      [MOVED, false, true],
+    ].sort());
   });
 });

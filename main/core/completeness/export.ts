@@ -11,7 +11,7 @@ import { pick, type Locale } from '../../../common/i18n';
 import type { Db } from '../../infra/db';
 import { CHECKBOX, exportReport, fileStem, localDate, type ReportDoc, type ReportTable } from '../../infra/reports';
 import type { Clock, Translate } from '../ports';
-import { perEmployeeSql, type CompletenessService } from './index';
+import { perEmployeeParams, perEmployeeSql, type CompletenessService } from './index';
 
 /** The person the export is made by: named under "Petugas arsip" on paper, and in the audit log. */
 export interface Operator {
@@ -72,7 +72,7 @@ export function createCompletenessExport(deps: CompletenessExportDeps) {
     const scoped = unitKerja !== undefined;
     const filter = scoped ? { documents: 'nip IN (SELECT nip FROM employees WHERE unit_kerja = ?)', employees: 'e.unit_kerja = ?' } : { documents: '1', employees: '1' };
     const sql = `SELECT * FROM (${perEmployeeSql(rules, deps.reference(), filter)}) WHERE missing > 0 ${ORDERS[order]}`;
-    const rows = db.prepare(sql).all(...(scoped ? [unitKerja, unitKerja] : [])) as Record<string, string | number | null>[];
+    const rows = db.prepare(sql).all(...(scoped ? perEmployeeParams(unitKerja) : [])) as Record<string, string | number | null>[];
     const locale = deps.locale();
     return rows.map((row) => ({
       nip: row.nip as string,

@@ -3,14 +3,17 @@
 // share Lengkap, the employees with the most gaps, and the work queue of folders to pull
 // next. The rule set (common/completeness.ts) is compiled into one set-based SQL query: the
 // documents are counted per NIP and rule in a single GROUP BY, joined to the employees, and
-// scored in SQL, so 200,000 employees never loop through JS. The whole office's scores are
-// stored (migration 008) and only the employees whose folder changed are scored again
-// (bench/completeness.ts has the figures).
+// scored in SQL, so 200,000 employees never loop through JS. Rules may count from the
+// employee's history records (migration 016), counted per NIP in one more GROUP BY. The
+// whole office's scores are stored (migration 008) and only the employees whose folder,
+// record or history changed are scored again (bench/completeness.ts has the figures).
 
-import type { CompletenessRule, CompletenessRules, CompletenessSummary, EmployeeCompleteness, QueueItem, UnitCompleteness } from '../../../common/completeness';
+import type { ChecklistRecord, CompletenessRule, CompletenessRules, CompletenessSummary, EmployeeCompleteness, QueueItem, UnitCompleteness } from '../../../common/completeness';
 import type { ReferenceData } from '../../../common/doctypes';
 import { AppError } from '../../../common/errors';
+import type { HistoryRecord } from '../../../common/history';
 import type { Db } from '../../infra/db';
+import { historyOf } from '../history';
 import type { Translate } from '../ports';
 
 /** Documents in these states do not count as held: a draft is not labelled yet. */
@@ -50,8 +53,12 @@ export function rankChangesByGolongan(rules: CompletenessRules, reference: Pick<
   return counts;
 }
 
-/** SQL for how many documents the rule expects of employee `e`; NULL when it does not apply to the kind. */
-function expectedSql(rule: CompletenessRule, rankChanges: Map<string, number>): string {
+/**
+ * SQL for how many documents the rule expects of employee `e`; NULL when it does not apply
+ * to the kind. A history rule counts the records r.n{i} when the employee has records of
+ * its kind (r.k{i}), else falls back to the rule's own expectation.
+ */
+function expectedSql(rule: CompletenessRule, i: number, rankChanges: Map<string, number>): string {
   const conditions = [`e.kind IN (${list(rule.kinds)})`];
   const when: string[] = [];
   if (rule.when?.hasJabatan) when.push(`coalesce(trim(e.jabatan), '') <> ''`);
@@ -60,21 +67,26 @@ function expectedSql(rule: CompletenessRule, rankChanges: Map<string, number>): 
   const positive = [...rankChanges].filter(([, n]) => n > 0);
   // An NI PPPK whose contract digits read 00 (a typo, or the first contract counted from zero) still has one contract.
   const count =
-    rule.expected === 'one'
+    rule.expected === 'none'
+      ? '0'
+      : rule.expected === 'one'
       ? '1'
       : rule.expected === 'pppkContracts'
         ? `max(1, CAST(substr(e.nip, 13, 2) AS INTEGER))`
         : positive.length === 0
           ? '0'
           : `CASE e.golongan ${positive.map(([code, n]) => `WHEN ${lit(code)} THEN ${n}`).join(' ')} ELSE 0 END`;
-  const expected = when.length > 0 ? `CASE WHEN ${when.join(' AND ')} THEN ${count} ELSE 0 END` : count;
+  const fallback = when.length > 0 ? `CASE WHEN ${when.join(' AND ')} THEN ${count} ELSE 0 END` : count;
+  const expected = rule.history ? `CASE WHEN coalesce(r.k${i}, 0) > 0 THEN max(r.n${i}${rule.history.afterFirst ? ' - 1' : ''}, 0) ELSE ${fallback} END` : fallback;
   return `CASE WHEN ${conditions.join(' AND ')} THEN ${expected} END`;
 }
 
 /**
  * The per-employee query: one row per employee with, for rule i, x{i} (expected, NULL if
  * the rule does not apply), h{i} (held), r{i} (rejected), and the score, the number missing
- * and the keys of the rules with gaps. `docFilter`/`employeeFilter` narrow both sides alike.
+ * and the keys of the rules with gaps. `filter.documents` (over a `nip` column) narrows the
+ * documents and the history records alike, `filter.employees` the employees: a filter's
+ * parameters are passed three times, documents, history, employees.
  */
 export function perEmployeeSql(rules: CompletenessRules, reference: Pick<ReferenceData, 'golongan'>, filter: { documents: string; employees: string }): string {
   const rankChanges = rankChangesByGolongan(rules, reference);
@@ -83,7 +95,16 @@ export function perEmployeeSql(rules: CompletenessRules, reference: Pick<Referen
   // sum(type_code IN (...)) per rule and row costs three times as much (bench/completeness.ts).
   const ruleOfType = `CASE type_code ${rules.rules.flatMap((rule, i) => rule.types.map((type) => `WHEN ${lit(type)} THEN ${i}`)).join(' ')} END`;
   const counts = rules.rules.flatMap((_rule, i) => [`sum(CASE WHEN k = ${i} THEN held END) AS h${i}`, `sum(CASE WHEN k = ${i} THEN rejected END) AS r${i}`]);
-  const columns = rules.rules.flatMap((rule, i) => [`${expectedSql(rule, rankChanges)} AS x${i}`, `coalesce(h.h${i}, 0) AS h${i}`, `coalesce(h.r${i}, 0) AS r${i}`]);
+  // History records are counted per NIP in one GROUP BY over the covering index
+  // employee_history_completeness (migration 016): k{i} records of the rule's kind, n{i} of
+  // them that count (a degree, for the transcript).
+  const historyCounts = rules.rules.flatMap((rule, i) => {
+    if (!rule.history) return [];
+    const ofKind = `kind = ${lit(rule.history.kind)}`;
+    const counted = rule.history.tingkatIn ? `${ofKind} AND tingkat IN (${list(rule.history.tingkatIn)})` : ofKind;
+    return [`sum(${ofKind}) AS k${i}`, `sum(${counted}) AS n${i}`];
+  });
+  const columns = rules.rules.flatMap((rule, i) => [`${expectedSql(rule, i, rankChanges)} AS x${i}`, `coalesce(h.h${i}, 0) AS h${i}`, `coalesce(h.r${i}, 0) AS r${i}`]);
   const earned = rules.rules.map((rule, i) => `CASE WHEN x${i} IS NULL THEN 0 WHEN x${i} = 0 THEN ${rule.weight} ELSE ${rule.weight} * min(h${i}, x${i}) * 1.0 / x${i} END`);
   const possible = rules.rules.map((rule, i) => `CASE WHEN x${i} IS NULL THEN 0 ELSE ${rule.weight} END`);
   const missing = rules.rules.map((_rule, i) => `max(coalesce(x${i}, 0) - h${i}, 0)`);
@@ -104,6 +125,12 @@ WITH p AS MATERIALIZED (
     WHERE k IS NOT NULL
     GROUP BY nip
   ) h ON h.nip = e.nip
+  LEFT JOIN (
+    SELECT nip, ${['count(*) AS records', ...historyCounts].join(', ')}
+    FROM employee_history
+    WHERE ${filter.documents}
+    GROUP BY nip
+  ) r ON r.nip = e.nip
   WHERE ${filter.employees}
 )
 SELECT p.*,
@@ -111,6 +138,84 @@ SELECT p.*,
   ${missing.join(' + ')} AS missing,
   rtrim(${gaps.join(' || ')}) AS gaps
 FROM p`;
+}
+
+/** The parameters of a filter's one `?` as perEmployeeSql uses them: documents, history, employees. */
+export function perEmployeeParams<T>(value: T): [T, T, T] {
+  return [value, value, value];
+}
+
+interface HeldDocument {
+  id: number;
+  type_code: string;
+  nomor: string | null;
+  tanggal: string | null;
+  tmt: string | null;
+}
+
+/** The documents of a NIP that count as held, with what a history record is matched on. */
+const HELD_DOCUMENTS_SQL = `SELECT id, type_code, nomor, tanggal, json_extract(fields, '$.tmt') AS tmt FROM documents WHERE nip = ? AND type_code IS NOT NULL AND state NOT IN (${list(NOT_HELD)}) ORDER BY id`;
+
+/** The records a history rule counts, oldest first: its tingkat only, the entry record dropped. */
+function countedRecords(rule: CompletenessRule, records: HistoryRecord[]): HistoryRecord[] {
+  const tingkat = rule.history?.tingkatIn;
+  const counted = tingkat ? records.filter((record) => record.tingkat !== null && tingkat.includes(record.tingkat)) : records;
+  return rule.history?.afterFirst ? counted.slice(1) : counted;
+}
+
+function dmy(iso: string | null): string {
+  return iso === null ? '?' : `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}`;
+}
+
+/** A short label of a record for the checklist: what the clerk finds on the SK. */
+export function recordLabel(record: HistoryRecord): string {
+  switch (record.kind) {
+    case 'golongan':
+      return `${record.golongan ?? '?'} TMT ${dmy(record.tmt)}`;
+    case 'jabatan':
+      return `${record.jabatan ?? '?'} TMT ${dmy(record.tmt)}`;
+    case 'pendidikan':
+      return [record.tingkat, record.jurusan, record.tahunLulus === null ? null : `(${record.tahunLulus})`].filter(Boolean).join(' ');
+    case 'pindah_instansi':
+      return `${record.instansiAsal ?? '?'} → ${record.instansiTujuan ?? '?'} TMT ${dmy(record.tmt)}`;
+    case 'cltn':
+      return `CLTN ${dmy(record.tmt)} – ${record.selesai === null ? '…' : dmy(record.selesai)}`;
+  }
+}
+
+function sameNomor(a: string | null, b: string | null): boolean {
+  const compact = (value: string) => value.toUpperCase().replace(/\s+/g, '');
+  return a !== null && b !== null && a.trim() !== '' && compact(a) === compact(b);
+}
+
+/**
+ * Which held document stands for each record: first by SK (or ijazah) number, then by TMT
+ * or date; each document stands for one record only. Records left unmatched are still
+ * counted against the held documents as a whole (the item's held/expected).
+ */
+function matchRecords(records: HistoryRecord[], documents: HeldDocument[]): ChecklistRecord[] {
+  const used = new Set<number>();
+  const nomorOf = (record: HistoryRecord) => (record.kind === 'pendidikan' ? record.nomorIjazah : record.nomorSk);
+  const matches = new Map<HistoryRecord, { by: 'nomor' | 'tmt'; id: number }>();
+  for (const record of records) {
+    const doc = documents.find((d) => !used.has(d.id) && sameNomor(d.nomor, nomorOf(record)));
+    if (doc) {
+      used.add(doc.id);
+      matches.set(record, { by: 'nomor', id: doc.id });
+    }
+  }
+  for (const record of records) {
+    if (matches.has(record) || record.tmt === null) continue;
+    const doc = documents.find((d) => !used.has(d.id) && (d.tmt === record.tmt || d.tanggal === record.tmt));
+    if (doc) {
+      used.add(doc.id);
+      matches.set(record, { by: 'tmt', id: doc.id });
+    }
+  }
+  return records.map((record) => {
+    const match = matches.get(record);
+    return { kind: record.kind, label: recordLabel(record), nomorSk: nomorOf(record), matchedBy: match?.by ?? null, documentId: match?.id ?? null };
+  });
 }
 
 interface ScoredRow {
@@ -165,12 +270,13 @@ const FULL_RESCORE_SHARE = 0.2;
 
 /** A fingerprint of the rule set and reference data the stored scores were made with. */
 function rulesFingerprint(rules: CompletenessRules, reference: Pick<ReferenceData, 'golongan'>): string {
-  return JSON.stringify({ rules: rules.rules.map(({ key, types, kinds, expected, when, weight }) => ({ key, types, kinds, expected, when, weight })), entry: rules.entryGolongan.codes, golongan: reference.golongan.map((g) => g.code) });
+  return JSON.stringify({ rules: rules.rules.map(({ key, types, kinds, expected, history, when, weight }) => ({ key, types, kinds, expected, history, when, weight })), entry: rules.entryGolongan.codes, golongan: reference.golongan.map((g) => g.code) });
 }
 
 export function createCompleteness(deps: CompletenessDeps) {
   const statements = new Map<string, Statement>();
   let compiledFor: CompletenessRules | null = null;
+  const heldDocuments = deps.db.prepare(HELD_DOCUMENTS_SQL) as Statement;
 
   /** Forgets the compiled statements when the rule set was replaced. */
   function currentRules(): CompletenessRules {
@@ -227,7 +333,7 @@ export function createCompleteness(deps: CompletenessDeps) {
   function scored(unitKerja: string | undefined): { from: string; params: unknown[]; materialized: '' | 'MATERIALIZED' } {
     if (unitKerja === undefined) return officeRows();
     const filter = { documents: 'nip IN (SELECT nip FROM employees WHERE unit_kerja = ?)', employees: 'e.unit_kerja = ?' };
-    return { from: `(${perEmployeeSql(deps.rules(), deps.reference(), filter)})`, params: [unitKerja, unitKerja], materialized: 'MATERIALIZED' };
+    return { from: `(${perEmployeeSql(deps.rules(), deps.reference(), filter)})`, params: perEmployeeParams(unitKerja), materialized: 'MATERIALIZED' };
   }
 
   function queue(input: { unitKerja?: string; limit: number; offset: number }): { items: QueueItem[]; total: number } {
@@ -243,15 +349,20 @@ SELECT *, count(*) OVER () AS total FROM ${source.from} WHERE missing > 0 ${ORDE
   return {
     employee(nip: string): EmployeeCompleteness {
       const statement = prepare('employee', (per) => per({ documents: 'nip = ?', employees: 'e.nip = ?' }));
-      const row = statement.get(nip, nip) as ScoredRow | undefined;
+      const row = statement.get(...perEmployeeParams(nip)) as ScoredRow | undefined;
       if (!row) throw new AppError('not_found', deps.translate('employees.not_found', { nip }));
+      const history = historyOf(deps.db, nip);
+      const documents = heldDocuments.all(nip) as HeldDocument[];
       const items = deps.rules().rules.flatMap((rule, i) => {
         const expected = row[`x${i}`] as number | null;
         if (expected === null) return [];
         const held = row[`h${i}`] as number;
         const rejected = row[`r${i}`] as number;
         const status = expected === 0 ? 'not_required' : held >= expected ? 'held' : rejected > 0 ? 'rejected' : 'missing';
-        return [{ key: rule.key, label: rule.label, types: rule.types, group: rule.group, weight: rule.weight, expected, held, rejected, status } as const];
+        const ofKind = rule.history ? history.filter((record) => record.kind === rule.history!.kind) : [];
+        const basis = !rule.history ? 'rule' : ofKind.length > 0 ? 'history' : 'fallback';
+        const records = basis === 'history' ? matchRecords(countedRecords(rule, ofKind), documents.filter((doc) => rule.types.includes(doc.type_code))) : [];
+        return [{ key: rule.key, label: rule.label, types: rule.types, group: rule.group, weight: rule.weight, expected, held, rejected, status, basis, records } as const];
       });
       return { nip: row.nip, score: row.score, lengkap: row.missing === 0, missing: row.missing, items };
     },

@@ -13,7 +13,7 @@ import { writeTransaction, type AuditLog } from '../audit';
 import { ftsQuery } from '../search';
 import { DOCUMENT_SUMMARY_COLUMNS, documentSummaryFrom, type DocumentRow } from '../documents/rows';
 import type { Actor, Clock, Translate } from '../ports';
-import { findHeader, type Cell, type Column, type Table } from './table';
+import { cellText, findHeader, type Cell, type Column, type Table } from './table';
 
 export interface EmployeesDeps {
   db: Db;
@@ -54,11 +54,7 @@ export function employeeFrom(row: EmployeeRow): Employee {
   };
 }
 
-function text(cell: Cell | undefined): string {
-  if (cell === null || cell === undefined) return '';
-  if (cell instanceof Date) return formatIsoDate({ y: cell.getUTCFullYear(), m: cell.getUTCMonth() + 1, d: cell.getUTCDate() });
-  return String(cell).trim();
-}
+const text = cellText;
 
 function orNull(value: string): string | null {
   return value === '' ? null : value;
@@ -82,6 +78,27 @@ export function normalizeGolongan(value: string, reference: Pick<ReferenceData, 
     return reference.golongan.find((g) => g.code === `${roman}/${digit[2].toLowerCase()}`)?.code ?? value;
   }
   return value;
+}
+
+/**
+ * Reads an imported spreadsheet, or throws the import's own message: `unsupported` for a
+ * file that is neither CSV nor XLSX, `unreadable` (with the reader's reason) for a broken one.
+ */
+export async function readImportTable(
+  readTable: (path: string, name: string) => Promise<Table | null>,
+  path: string,
+  name: string,
+  unsupported: () => string,
+  unreadable: (reason: string) => string,
+): Promise<Table> {
+  let table: Table | null;
+  try {
+    table = await readTable(path, name);
+  } catch (error) {
+    throw new AppError('invalid_input', unreadable((error as Error).message));
+  }
+  if (!table) throw new AppError('unsupported', unsupported());
+  return table;
 }
 
 export function createEmployees(deps: EmployeesDeps) {
@@ -206,13 +223,7 @@ export function createEmployees(deps: EmployeesDeps) {
     importTable,
 
     async importFile(path: string, name: string, actor: Actor): Promise<EmployeeImportReport> {
-      let table: Table | null;
-      try {
-        table = await deps.readTable(path, name);
-      } catch (error) {
-        throw new AppError('invalid_input', translate('employees.unreadable', { reason: (error as Error).message }));
-      }
-      if (!table) throw new AppError('unsupported', translate('employees.unsupported'));
+      const table = await readImportTable(deps.readTable, path, name, () => translate('employees.unsupported'), (reason) => translate('employees.unreadable', { reason }));
       return importTable(table, actor, name);
     },
 

@@ -77,6 +77,14 @@ export function createOcr(deps: OcrDeps) {
   const readJob = db.prepare<[number], { status: OcrStatus['status']; pages_done: number; page_count: number; error: string | null }>(
     'SELECT status, pages_done, page_count, error FROM ocr_jobs WHERE document_id = ?',
   );
+  // Documents imported before OCR existed (migration 014) have no job. They are queued one at
+  // a time, only when nothing newer waits, oldest first: a new import is never held up behind
+  // an archive's backlog, and the job row written before reading makes a restart resume it.
+  const unread = db.prepare<[number], JobRow>(
+    `SELECT d.id AS document_id, d.sha256, d.page_count FROM documents d
+     WHERE d.id > ? AND NOT EXISTS (SELECT 1 FROM ocr_jobs j WHERE j.document_id = d.id) ORDER BY d.id LIMIT 1`,
+  );
+  const queueUnread = db.prepare("INSERT OR IGNORE INTO ocr_jobs (document_id, status, page_count, updated_at) VALUES (?, 'pending', ?, ?)");
   const readText = db.prepare<[number], { text: string | null }>('SELECT group_concat(text, char(10)) AS text FROM (SELECT text FROM ocr_pages WHERE document_id = ? ORDER BY page)');
 
   let running: Promise<void> | null = null;
@@ -129,8 +137,25 @@ export function createOcr(deps: OcrDeps) {
     changed(id);
   }
 
+  /** Where the search for unread old documents goes on from; everything at or below it has a job. */
+  let unreadAfter = 0;
+
+  /** The oldest document with no OCR job at all, queued now; undefined when there is none. */
+  function nextUnread(): JobRow | undefined {
+    const job = unread.get(unreadAfter);
+    if (!job) {
+      // All read or queued; every later import is queued by the trigger: no search again until the next start.
+      unreadAfter = Number.MAX_SAFE_INTEGER;
+      return undefined;
+    }
+    unreadAfter = job.document_id;
+    queueUnread.run(job.document_id, job.page_count, now());
+    return job;
+  }
+
   async function drain(): Promise<void> {
-    for (let job = nextJob.get(); job && !closed; job = nextJob.get()) await runJob(job);
+    const next = () => (closed ? undefined : (nextJob.get() ?? nextUnread()));
+    for (let job = next(); job; job = next()) await runJob(job);
   }
 
   function kick(): void {
@@ -143,7 +168,7 @@ export function createOcr(deps: OcrDeps) {
   }
 
   return {
-    /** Resumes the queue: jobs a restart cut off are read again from their first page. */
+    /** Resumes the queue: jobs a restart cut off are read again from their first page; then documents never read (imported before OCR). */
     start(): void {
       db.prepare("UPDATE ocr_jobs SET status = 'pending', pages_done = 0 WHERE status = 'running'").run();
       kick();

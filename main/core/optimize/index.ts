@@ -13,10 +13,14 @@ import { writeTransaction } from '../audit';
 import type { DocumentsDeps } from '../documents';
 import { requeueEdited } from '../sync/conflicts';
 import type { Actor } from '../ports';
+import { OptimizePageFailed, OptimizeTimeout, type OnPage } from './pool';
+
+export { createReencodePool, OptimizePageFailed, OptimizeTimeout, PAGE_TIMEOUT_MS, type ReencodePool } from './pool';
 
 /** What the optimizer needs from the PDF and image adapters (main/infra/images/reencode.ts). */
 export interface OptimizerPorts {
-  reencode(bytes: Uint8Array): Promise<{ pdf: Uint8Array; pages: OptimizedPage[] }>;
+  /** The worker pool in the app (pool.ts); `onPage` is told after each page. */
+  reencode(bytes: Uint8Array, onPage?: OnPage): Promise<{ pdf: Uint8Array; pages: OptimizedPage[] }>;
   /** Opens every page; throws for a file the archive would not take. */
   inspect(bytes: Uint8Array): Promise<{ pageCount: number }>;
   /** Page `index` (0-based) as a JPEG for the side-by-side view. */
@@ -59,7 +63,11 @@ interface OriginalRow {
   released_at: string | null;
 }
 
-function reasonOf(error: unknown): string {
+function reasonOf(error: unknown, translate: OptimizeDeps['translate']): string {
+  // Which page stopped it, in the clerk's words: the document itself is never changed.
+  if (error instanceof OptimizeTimeout) return translate('optimize.reason.timeout', { page: error.page ?? 1, seconds: Math.ceil(error.ms / 1000) });
+  if (error instanceof OptimizePageFailed && error.page !== null) return translate('optimize.reason.page', { page: error.page, detail: error.detail });
+  if (error instanceof OptimizePageFailed) return error.detail;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -134,11 +142,12 @@ export function createOptimizer(deps: OptimizeDeps) {
       const doc = documentRow(id);
       let result: { pdf: Uint8Array; pages: OptimizedPage[] };
       try {
-        result = await deps.ports.reencode(await blobs.read(doc.sha256));
+        const onPage: OnPage = (done, total) => deps.events?.emit('optimize.onDidProgress', { id, pagesDone: done, pageCount: total });
+        result = await deps.ports.reencode(await blobs.read(doc.sha256), onPage);
         const { pageCount } = await deps.ports.inspect(result.pdf);
         if (pageCount !== doc.page_count) throw new Error(`${pageCount} pages instead of ${doc.page_count}`);
       } catch (error) {
-        throw new AppError('invalid_input', translate('optimize.failed', { id, reason: reasonOf(error) }));
+        throw new AppError('invalid_input', translate('optimize.failed', { id, reason: reasonOf(error, translate) }));
       }
       // Copying pages alone can save a few bytes (object streams); that is no reason to replace a document.
       if (!result.pages.some((page) => page.reencoded) || result.pdf.length >= doc.size) throw new AppError('conflict', translate('optimize.no_gain', { id, size: bytes(doc.size) }));

@@ -50,7 +50,7 @@ export interface RetentionDeps {
   renderPdf: (doc: ReportDoc, fileName: string) => Promise<ExportedFile>;
 }
 
-/** Proposals still in the workflow: their documents are not proposed again. */
+/** Proposals still in the workflow: their documents are not proposed again. A ditolak one frees them. */
 const OPEN_STATES: readonly ProposalState[] = ['usul', 'direkomendasikan', 'disetujui'];
 const OPEN = OPEN_STATES.map((state) => `'${state}'`).join(', ');
 /** How many files the overview lists; the rest are counted in the phase totals. */
@@ -87,6 +87,9 @@ interface ProposalRow {
   executed_by: string | null;
   executed_at: string | null;
   executed_note: string | null;
+  rejected_by: string | null;
+  rejected_at: string | null;
+  rejected_reason: string | null;
   item_count: number;
   report_id: number | null;
 }
@@ -116,6 +119,7 @@ function proposalFrom(row: ProposalRow): Proposal {
     recommended: step(row.recommended_by, row.recommended_at, row.recommended_note),
     approved: step(row.approved_by, row.approved_at, row.approved_note),
     executed: step(row.executed_by, row.executed_at, row.executed_note),
+    rejected: step(row.rejected_by, row.rejected_at, row.rejected_reason),
     itemCount: row.item_count,
     reportId: row.report_id,
   };
@@ -259,6 +263,7 @@ export function createRetention(deps: RetentionDeps) {
   }
 
   function expectState(row: ProposalRow, allowed: readonly ProposalState[], kind?: FinalDisposition): void {
+    if (row.state === 'ditolak') throw new AppError('conflict', translate('retention.proposal_rejected', { number: row.number, reason: row.rejected_reason ?? '' }));
     if (kind && row.kind !== kind) throw new AppError('conflict', translate(kind === 'musnah' ? 'retention.not_musnah' : 'retention.not_statis', { number: row.number }));
     if (!allowed.includes(row.state)) throw new AppError('conflict', translate('retention.wrong_state', { number: row.number, state: translate(`retention.state.${row.state}`) }));
   }
@@ -271,12 +276,20 @@ export function createRetention(deps: RetentionDeps) {
     const year = today().y;
     const pattern = `${prefix}/%/${year}`;
     const count = (db.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where} = ? AND number LIKE ?`).get(value, pattern) as { n: number }).n;
-    // A rejected proposal's row is gone (see reject) but its number was on paper: never give it out again.
-    const rejected =
+    // A rejection now keeps its row (state ditolak), but before migration 017 it deleted the
+    // row and left only the audit entry; that number was on paper too: never give it out again.
+    const deleted =
       table === 'disposal_proposals'
-        ? (db.prepare(`SELECT count(*) AS n FROM audit_log WHERE action = 'retention.rejected' AND json_extract(detail, '$.number') LIKE ?`).get(pattern) as { n: number }).n
+        ? (
+            db
+              .prepare(
+                `SELECT count(DISTINCT json_extract(detail, '$.number')) AS n FROM audit_log WHERE action = 'retention.rejected'
+                 AND json_extract(detail, '$.number') LIKE ? AND json_extract(detail, '$.number') NOT IN (SELECT number FROM disposal_proposals)`,
+              )
+              .get(pattern) as { n: number }
+          ).n
         : 0;
-    return `${prefix}/${String(count + rejected + 1).padStart(3, '0')}/${year}`;
+    return `${prefix}/${String(count + deleted + 1).padStart(3, '0')}/${year}`;
   }
 
   /**
@@ -502,18 +515,17 @@ export function createRetention(deps: RetentionDeps) {
 
     /**
      * An admin rejects a proposal, or withdraws it, before it is carried out, with a reason.
-     * disposal_proposals has no rejected state (adding one needs a migration), so the
-     * proposal and its list go, and the audit entry keeps everything they said: number,
-     * kind, the state reached, the reason and each document listed. The documents fall back
-     * to the phase their dates give and can be proposed again, under a new number.
+     * The proposal stays, ditolak, with its list (what was rejected) and who, when and why;
+     * the audit entry (which syncs) repeats all of it. The documents fall back to the phase
+     * their dates give: a ditolak proposal is not open, so the next run proposes them again
+     * under a new number.
      */
     reject(input: { id: number; reason: string }, actor: Actor): { id: number; number: string; documents: number } {
       return writeTransaction(db, () => {
         const proposal = detail(input.id);
         const row = proposalRow(input.id);
         expectState(row, OPEN_STATES);
-        db.prepare('DELETE FROM disposal_items WHERE proposal_id = ?').run(input.id);
-        db.prepare('DELETE FROM disposal_proposals WHERE id = ?').run(input.id);
+        db.prepare(`UPDATE disposal_proposals SET state = 'ditolak', rejected_by = ?, rejected_at = ?, rejected_reason = ? WHERE id = ?`).run(actor.id, nowIso(), input.reason, input.id);
         deps.audit.append({
           actor: actor.id,
           action: 'retention.rejected',

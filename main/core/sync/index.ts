@@ -1,10 +1,12 @@
 // End-of-day sync (issue 5): ready documents are queued into the outbox (in the same
 // transaction as their state change), and a run drains the outbox in order. For each
-// document: upload the bytes with tus, resuming from the server's offset; commit the
-// metadata with the idempotency key chosen when it was queued (a repeated commit answers
-// the same document, never a second one); then confirm the server's SHA-256, as the
-// commit answered it (read back only when that answer was lost), is the local one before
-// marking it verified. Network errors and 5xx back off with jitter and try again; a 4xx
+// document: a file of at most one chunk (most scans) goes whole in one documents.send
+// request carrying its label; a larger one is uploaded with tus, resuming from the server's
+// offset, then committed. Either carries the idempotency key chosen when it was queued (a
+// repeated send or commit answers the same document, never a second one); then the server's
+// SHA-256, as that answer gave it (read back only when the answer was lost), must be the
+// local one before the document is marked verified. A small document costs two local
+// commits: 'uploading' with commit_sent_at before its request, verified after. Network errors and 5xx back off with jitter and try again; a 4xx
 // about the document marks it rejected with the server's reason and the run moves on; a
 // document that keeps failing is left queued with its last error so the others still go. A
 // revoked server session stops the run and keeps the queue. Every step is written down
@@ -27,7 +29,7 @@ import { chunkFor, kbpsToBytes, SpeedMeter, Throttle } from './throttle';
 // Hook (issue 5): down-sync, edits after sync and audit upload live in downsync.ts, conflicts.ts, audit-upload.ts.
 import { installRunHooks } from './downsync';
 import { relabelledSince, requeueEdited } from './conflicts';
-import type { DmsDocument } from '../../../common/dms/documents';
+import { DOCUMENT_SEND, type DmsDocument } from '../../../common/dms/documents';
 
 export type SyncState = (typeof SYNC_STATES)[number];
 
@@ -125,6 +127,7 @@ interface Item {
   upload_url: string | null;
   upload_offset: number;
   server_id: string | null;
+  commit_sent_at: string | null;
   attempts: number;
   original_name: string;
   nip: string | null;
@@ -202,12 +205,12 @@ export function createSync(deps: SyncDeps) {
 
   const selectItems = db.prepare(`
     SELECT o.id AS outbox_id, s.document_id, s.state, s.version, s.idempotency_key, s.sha256, s.size, s.upload_url, s.upload_offset,
-           s.server_id, s.attempts, d.original_name, d.nip, d.type_code, d.fields
+           s.server_id, s.commit_sent_at, s.attempts, d.original_name, d.nip, d.type_code, d.fields
     FROM sync_outbox o JOIN document_sync s ON s.document_id = o.document_id JOIN documents d ON d.id = o.document_id
     ORDER BY o.id`);
   const selectItem = db.prepare(`
     SELECT o.id AS outbox_id, s.document_id, s.state, s.version, s.idempotency_key, s.sha256, s.size, s.upload_url, s.upload_offset,
-           s.server_id, s.attempts, d.original_name, d.nip, d.type_code, d.fields
+           s.server_id, s.commit_sent_at, s.attempts, d.original_name, d.nip, d.type_code, d.fields
     FROM sync_outbox o JOIN document_sync s ON s.document_id = o.document_id JOIN documents d ON d.id = o.document_id
     WHERE o.document_id = ?`);
 
@@ -369,20 +372,26 @@ export function createSync(deps: SyncDeps) {
           update(item.document_id, { state: 'committed', server_id: answered.id, server_version: answered.version });
           Object.assign(item, { state: 'committed', server_id: answered.id });
         } else if (item.state === 'queued' || item.state === 'uploading') {
-          await upload(item);
-          phase = 'commit';
-          await validToken();
-          // From here the key may name a server document, whatever the answer: a cancel must not drop it.
-          update(item.document_id, { commit_sent_at: nowIso() });
-          const fields = JSON.parse(item.fields) as Record<string, string>;
-          const committed = await server.call(
-            'documents.commit',
-            { body: { idempotencyKey: item.idempotency_key, uploadId: uploadIdOf(item.upload_url!), nip: item.nip ?? '', typeCode: item.type_code ?? '', fields, fileName: item.original_name } },
-            { signal },
-          );
-          answered = committed.document;
-          update(item.document_id, { state: 'committed', server_id: answered.id, server_version: answered.version });
-          Object.assign(item, { state: 'committed', server_id: answered.id });
+          if (whole(item)) {
+            phase = 'commit';
+            answered = await sendWhole(item);
+          } else {
+            await upload(item);
+            phase = 'commit';
+            await validToken();
+            // From here the key may name a server document, whatever the answer: a cancel must not drop it.
+            update(item.document_id, { commit_sent_at: nowIso() });
+            const fields = JSON.parse(item.fields) as Record<string, string>;
+            const committed = await server.call(
+              'documents.commit',
+              { body: { idempotencyKey: item.idempotency_key, uploadId: uploadIdOf(item.upload_url!), nip: item.nip ?? '', typeCode: item.type_code ?? '', fields, fileName: item.original_name } },
+              { signal },
+            );
+            answered = committed.document;
+          }
+          // No 'committed' row between here and verified: finish records the server's id and version
+          // with the verdict in one commit. A crash before it leaves the document 'uploading' with
+          // commit_sent_at, and the next run sends the same key again, which answers the same document.
         }
         phase = 'verify';
         // The commit's answer is the server's record of the document, its SHA-256 included: read it back only when that answer is gone.
@@ -394,10 +403,54 @@ export function createSync(deps: SyncDeps) {
         if (document.sha256 !== item.sha256) {
           throw new DmsCallError('checksum_mismatch', translate('sync.hash_mismatch', { local: item.sha256, server: document.sha256 }), 422);
         }
-        finish(item, 'verified', { server_version: document.version, error_code: null, error_message: null }, actor, { serverId: document.id, version: document.version }, runId, () => report.bytesSent, document);
+        finish(item, 'verified', { server_id: document.id, server_version: document.version, error_code: null, error_message: null }, actor, { serverId: document.id, version: document.version }, runId, () => report.bytesSent, document);
       } catch (error) {
         throw new StepFailure(error, phase);
       }
+    }
+
+    /**
+     * Whether a document goes by documents.send (bytes and label in one request) rather than
+     * tus + commit. A fresh file of at most one chunk does. Once a send may have reached the
+     * server (commit_sent_at without an upload URL) the document keeps going that way whatever
+     * the chunk size is now (a bandwidth cap shrinks it): its key is bound to the send's
+     * content on the server, and a commit of the same key would be refused as a conflict.
+     */
+    function whole(item: Item): boolean {
+      if (item.upload_url !== null || item.size > DOCUMENT_SEND.maxBytes) return false;
+      return item.commit_sent_at !== null || item.size <= tuned.chunkBytes;
+    }
+
+    /**
+     * documents.send: one request creates the server document with its bytes, checked against
+     * the SHA-256. The one commit before it marks the document 'uploading' with commit_sent_at:
+     * the key (durable since it was queued) may name a server document from the moment the
+     * request leaves, so a cancel must keep it and a page edit must wait (main/core/pages).
+     * A cut request or a lost answer is sent again whole with the same key: the server answers
+     * the document it made (created: false), never a second one.
+     */
+    async function sendWhole(item: Item): Promise<DmsDocument> {
+      const token = await validToken();
+      const bytes = await readRange(item.sha256, 0, item.size);
+      await throttle.take(bytes.length, signal);
+      if (item.commit_sent_at === null || item.state !== 'uploading') {
+        const at = nowIso();
+        update(item.document_id, { state: 'uploading', commit_sent_at: at });
+        Object.assign(item, { state: 'uploading', commit_sent_at: at });
+      }
+      const input = {
+        idempotencyKey: item.idempotency_key,
+        sha256: item.sha256,
+        nip: item.nip ?? '',
+        typeCode: item.type_code ?? '',
+        fields: JSON.parse(item.fields) as Record<string, string>,
+        fileName: item.original_name,
+      };
+      const { document } = await server.tus.send({ input, bytes, token, signal });
+      report.bytesSent += bytes.length;
+      inFlight.set(item.document_id, bytes.length);
+      emit(item.original_name);
+      return document;
     }
 
     /**
@@ -408,31 +461,34 @@ export function createSync(deps: SyncDeps) {
      * answer (offset = size) ends the upload; anything less certain asks its status.
      */
     async function upload(item: Item): Promise<void> {
-      const sent = (from: number, to: number) => {
+      /** Bytes the server took: progress, and the offset (with `also`, other columns) in one commit. */
+      const sent = (from: number, to: number, also: Record<string, unknown> = {}) => {
         report.bytesSent += Math.max(0, to - from);
-        update(item.document_id, { upload_offset: to });
+        update(item.document_id, { ...also, upload_offset: to });
         item.upload_offset = to;
         inFlight.set(item.document_id, to);
         emit(item.original_name);
       };
       for (let fresh = 0; ; fresh++) {
         const token = await validToken();
-        if (item.state === 'queued') {
-          update(item.document_id, { state: 'uploading' });
-          item.state = 'uploading';
-        }
         let offset: number;
         let answered = false;
         if (!item.upload_url) {
           const bytes = await readRange(item.sha256, 0, Math.min(item.size, tuned.chunkBytes));
           await throttle.take(bytes.length, signal);
           const created = await server.tus.create({ size: item.size, fileName: item.original_name, sha256: item.sha256, token, bytes, signal });
-          update(item.document_id, { upload_url: created.url });
+          // State, URL and offset in one commit: nothing needs 'uploading' durable before the
+          // creation (a kill during it costs its chunk under a new upload, which expires).
+          item.state = 'uploading';
           item.upload_url = created.url;
-          sent(0, created.offset);
+          sent(0, created.offset, { state: 'uploading', upload_url: created.url });
           offset = created.offset;
           answered = offset === item.size;
         } else {
+          if (item.state === 'queued') {
+            update(item.document_id, { state: 'uploading' });
+            item.state = 'uploading';
+          }
           const status = await server.call('uploads.get', { params: { id: uploadIdOf(item.upload_url) } }, { signal });
           if (status.status === 'complete') return;
           if (status.status === 'rejected' || status.status === 'expired') {

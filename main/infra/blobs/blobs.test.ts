@@ -89,6 +89,15 @@ describe('FileBlobStore with a key (sealed at rest)', () => {
     expect(await new FileBlobStore(dir, randomBytes(32)).hashOnDisk(sha)).toBe('unreadable');
   });
 
+  it('writes a blob of more sealed pieces than one vectored write takes, whole', async () => {
+    const { blobs } = await sealedStore();
+    // 300 chunks: header plus two pieces a chunk is more than one writev's 512 pieces.
+    const big = randomBytes(300 * 64 * 1024 - 7);
+    const sha = await blobs.put(big);
+    expect(Buffer.compare(await blobs.read(sha), big)).toBe(0);
+    expect(await blobs.hashOnDisk(sha)).toBe(sha);
+  });
+
   it('seals an empty blob too', async () => {
     const { blobs } = await sealedStore();
     const sha = await blobs.put(new Uint8Array());

@@ -9,11 +9,14 @@ import { constants, createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { chunkCount, chunkSpan, HEADER_BYTES, openChunk, plainSizeOf, readHeader, sealBlob, CHUNK_BYTES, SealedBlobError } from './sealed';
+import { chunkCount, chunkSpan, HEADER_BYTES, openChunk, plainSizeOf, readHeader, sealedParts, sealedSize, CHUNK_BYTES, SealedBlobError } from './sealed';
 
 export interface BlobStore {
-  /** Stores bytes; returns their sha256. Idempotent for bytes already present. */
-  put(bytes: Uint8Array): Promise<string>;
+  /**
+   * Stores bytes; returns their sha256. Idempotent for bytes already present. `sha256`:
+   * the caller's hash of exactly these bytes, so a large file is not hashed twice.
+   */
+  put(bytes: Uint8Array, sha256?: string): Promise<string>;
   has(sha256: string): Promise<boolean>;
   read(sha256: string): Promise<Buffer>;
   /** The content, or an inclusive byte range of it. */
@@ -53,14 +56,15 @@ export class FileBlobStore implements BlobStore {
     return join(this.dir, sha256.slice(0, 2), sha256);
   }
 
-  async put(bytes: Uint8Array): Promise<string> {
-    const sha = sha256Hex(bytes);
+  async put(bytes: Uint8Array, sha256?: string): Promise<string> {
+    const sha = sha256 ?? sha256Hex(bytes);
     const target = this.pathOf(sha);
     if (await this.has(sha)) return sha;
     const temp = join(this.tmpDir, `${sha}.${randomBytes(6).toString('hex')}`);
     const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
     try {
-      await handle.writeFile(this.key ? sealBlob(this.key, bytes) : bytes);
+      if (this.key) await writeAll(handle, sealedParts(this.key, bytes), sealedSize(bytes.byteLength));
+      else await handle.writeFile(bytes);
       await handle.sync();
     } finally {
       await handle.close();
@@ -145,6 +149,14 @@ export class FileBlobStore implements BlobStore {
       await handle.close();
     }
   }
+}
+
+/** Writes the sealed pieces as they are, sparing a concatenated copy of the whole blob. */
+async function writeAll(handle: FileHandle, parts: Buffer[], expected: number): Promise<void> {
+  let written = 0;
+  // Bounded per call: the OS takes at most IOV_MAX (1024 on Linux) pieces per write.
+  for (let i = 0; i < parts.length; i += 512) written += (await handle.writev(parts.slice(i, i + 512))).bytesWritten;
+  if (written !== expected) throw new Error(`short write: ${written} of ${expected} bytes`);
 }
 
 /** fsync a directory so a rename in it is durable (a no-op where the OS refuses, e.g. Windows). */

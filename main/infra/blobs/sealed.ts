@@ -45,16 +45,23 @@ export function plainSizeOf(fileSize: number): number {
   return body - chunks * TAG_BYTES;
 }
 
-export function sealBlob(key: Buffer, plain: Uint8Array, random: (n: number) => Buffer = randomBytes): Buffer {
+/**
+ * The sealed file as its pieces in order (header, then each chunk's ciphertext and tag),
+ * for a vectored write: concatenated, they would be one more copy of the whole blob.
+ */
+export function sealedParts(key: Buffer, plain: Uint8Array, random: (n: number) => Buffer = randomBytes): Buffer[] {
   const nonce = random(NONCE_BYTES);
   const count = chunkCount(plain.length);
   const parts: Buffer[] = [MAGIC, nonce];
   for (let i = 0; i < count; i++) {
     const cipher = createCipheriv('aes-256-gcm', key, chunkNonce(nonce, i));
     cipher.setAAD(chunkAad(i, i === count - 1));
-    parts.push(cipher.update(plain.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)), cipher.final(), cipher.getAuthTag());
+    parts.push(cipher.update(plain.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)));
+    const rest = cipher.final(); // empty for GCM, kept should that ever change
+    if (rest.length > 0) parts.push(rest);
+    parts.push(cipher.getAuthTag());
   }
-  return Buffer.concat(parts);
+  return parts;
 }
 
 export function readHeader(header: Buffer): Buffer {

@@ -5,7 +5,9 @@
 // where to resume, and PATCH of one chunk at a time. It keeps no state: the engine stores
 // the upload URL and offset in its database, so a resume after a crash is just HEAD then
 // PATCH. Failures come back as DmsCallError like every other server call, so the engine
-// decides retry or reject once.
+// decides retry or reject once. Beside tus, `send`: documents.send, a small file and its
+// label in one request (no upload to resume: a cut one is sent again whole).
+import { DOCUMENT_SEND, sendHeader, type DmsDocument, type SendInput } from '../../../common/dms/documents';
 import { TUS_PATH, TUS_VERSION } from '../../../common/dms/uploads';
 import { DmsCallError, errorOf } from './index';
 
@@ -20,6 +22,8 @@ export interface TusUploads {
   offset(url: string, token: string, signal?: AbortSignal): Promise<number>;
   /** Sends `bytes` at `offset`; answers the server's new offset. */
   patch(url: string, offset: number, bytes: Uint8Array, token: string, signal?: AbortSignal): Promise<number>;
+  /** documents.send: creates the document with `bytes` (the whole file) in one request; answers like documents.commit. */
+  send(p: { input: SendInput; bytes: Uint8Array; token: string; signal?: AbortSignal }): Promise<{ document: DmsDocument; created: boolean }>;
 }
 
 export interface TusOptions {
@@ -37,6 +41,7 @@ export function createTusUploads(options: TusOptions): TusUploads {
 
   async function request(url: string, init: RequestInit & { headers: Record<string, string> }, token: string, signal?: AbortSignal): Promise<Response> {
     const timeout = AbortSignal.timeout(options.timeoutMs ?? 120_000);
+    // Tus-Resumable goes on documents.send too: harmless there, and one request shape for the proxy and the logs.
     const headers = { 'tus-resumable': TUS_VERSION, authorization: `Bearer ${token}`, ...init.headers };
     let res: Response;
     try {
@@ -85,6 +90,20 @@ export function createTusUploads(options: TusOptions): TusUploads {
       );
       await res.body?.cancel();
       return offsetOf(res);
+    },
+
+    async send({ input, bytes, token, signal }) {
+      const headers = { 'content-type': 'application/octet-stream', [DOCUMENT_SEND.header]: sendHeader(input) };
+      const res = await request(base + DOCUMENT_SEND.path, { method: DOCUMENT_SEND.method, headers, body: bytes }, token, signal);
+      let json: unknown;
+      try {
+        json = await res.json();
+      } catch {
+        throw new DmsCallError('bad_response', `The server's answer to ${DOCUMENT_SEND.name} is not JSON.`, res.status);
+      }
+      const parsed = DOCUMENT_SEND.response.safeParse(json);
+      if (!parsed.success) throw new DmsCallError('bad_response', `The server's answer to ${DOCUMENT_SEND.name} does not match the API.`, res.status);
+      return parsed.data;
     },
   };
 }

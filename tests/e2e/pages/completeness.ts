@@ -24,6 +24,11 @@ export class CompletenessPage {
     return this.checklist.getByTestId(`checklist-${key}`);
   }
 
+  /** The history records listed under a checklist item (issue 7); data-matched says nomor, tmt or none. */
+  records(key: string): Locator {
+    return this.checklist.getByTestId(`checklist-records-${key}`).locator('li');
+  }
+
   queueRow(nip: string): Locator {
     return this.queue.getByTestId('completeness-queue-row').filter({ hasText: nip });
   }

@@ -18,6 +18,18 @@ export class RetentionPage {
     await expect(this.view).toBeVisible();
   }
 
+  /** The proposals list's row of the proposal whose number contains `number`. */
+  proposalRow(number: string): Locator {
+    return this.proposals.getByTestId('retention-proposal-row').filter({ hasText: number });
+  }
+
+  /** Shows only the proposals in `state` ('' for all), chosen on the focused filter. */
+  async filterProposals(state: string): Promise<void> {
+    const filter = this.page.getByTestId('retention-proposal-filter');
+    await filter.focus();
+    await filter.selectOption(state);
+  }
+
   phase(name: string): Locator {
     return this.page.getByTestId(`retention-phase-${name}`).locator('dd');
   }

@@ -22,6 +22,10 @@ import * as m013 from './013-completeness-daily';
 import * as m014 from './014-ocr';
 // Size budget: optimizer proposals and originals kept until verified (issue 6).
 import * as m015 from './015-optimize';
+// Employee history (riwayat) for the completeness rules (issue 7).
+import * as m016 from './016-history';
+// A rejected disposal proposal keeps its record: state 'ditolak' (issue 7).
+import * as m017 from './017-retention-rejected';
 
 export interface Migration {
   id: number;
@@ -54,4 +58,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 14, name: m014.name, sql: m014.sql },
   // Size budget: optimizer proposals and originals kept until verified (issue 6).
   { id: 15, name: m015.name, sql: m015.sql },
+  // Employee history (riwayat) for the completeness rules (issue 7).
+  { id: 16, name: m016.name, sql: m016.sql },
+  // A rejected disposal proposal keeps its record: state 'ditolak' (issue 7).
+  { id: 17, name: m017.name, sql: m017.sql, up: m017.up },
 ];

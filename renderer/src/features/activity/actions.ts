@@ -20,6 +20,8 @@ export const KNOWN_ACTIONS = [
   'document.viewed',
   'document.labelled',
   'employees.imported',
+  // Employee history import (issue 7).
+  'employees.history_imported',
   'user.created',
   'user.mfa_enrolled',
   'user.password_changed',
@@ -33,6 +35,11 @@ export const KNOWN_ACTIONS = [
   'user.mfa_reset',
   'audit.exported',
   'settings.changed',
+  // The admin keeps the central server's accounts (main/core/accounts).
+  'server_accounts.listed',
+  'server_accounts.created',
+  'server_accounts.updated',
+  'server_accounts.refused',
 ] as const satisfies readonly LabelledCode<MessageKey>[];
 
 export type KnownAction = (typeof KNOWN_ACTIONS)[number];

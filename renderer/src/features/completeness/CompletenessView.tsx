@@ -10,6 +10,8 @@ import { ErrorBox } from '../../shared/ui';
 // Exports and daily progress (issue 7).
 import { CompletenessExports } from './CompletenessExports';
 import { CompletenessProgress } from './CompletenessProgress';
+// The employee checklist, with history records under its items (issue 7).
+import { Checklist } from '../employees/Checklist';
 
 const PAGE = 50;
 
@@ -17,7 +19,7 @@ function formatScore(score: number, locale: 'id' | 'en'): string {
   return score.toLocaleString(locale === 'id' ? 'id-ID' : 'en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
-function QueueTable({ items, testId }: { items: QueueItem[]; testId: string }) {
+function QueueTable({ items, testId, onOpen }: { items: QueueItem[]; testId: string; onOpen?: (nip: string) => void }) {
   const tr = useT();
   const locale = useLocale();
   return (
@@ -35,7 +37,15 @@ function QueueTable({ items, testId }: { items: QueueItem[]; testId: string }) {
       <tbody>
         {items.map((item) => (
           <tr key={item.nip} data-testid={`${testId}-row`}>
-            <td className="mono">{item.nip}</td>
+            <td className="mono">
+              {onOpen ? (
+                <button type="button" className="link" onClick={() => onOpen(item.nip)}>
+                  {item.nip}
+                </button>
+              ) : (
+                item.nip
+              )}
+            </td>
             <td>{item.nama}</td>
             <td>{item.unitKerja ?? tr('completeness.noUnit')}</td>
             <td>{formatScore(item.score, locale)}</td>
@@ -58,6 +68,8 @@ export function CompletenessView({ active }: { active: boolean }) {
   const [queue, setQueue] = useState<QueueItem[]>([]);
   const [total, setTotal] = useState(0);
   const [error, setError] = useState<string | null>(null);
+  // Employee history (issue 7): the checklist of the employee picked in a table, with the records behind each item.
+  const [checklistNip, setChecklistNip] = useState<string | null>(null);
   const generation = useRef(0);
 
   const load = useCallback(
@@ -174,10 +186,18 @@ export function CompletenessView({ active }: { active: boolean }) {
           {summary.mostGaps.length > 0 && (
             <>
               <h3>{tr('completeness.mostGaps')}</h3>
-              <QueueTable items={summary.mostGaps} testId="completeness-most-gaps" />
+              <QueueTable items={summary.mostGaps} testId="completeness-most-gaps" onOpen={setChecklistNip} />
             </>
           )}
         </section>
+      )}
+      {checklistNip !== null && (
+        <div data-testid="completeness-checklist">
+          <button type="button" onClick={() => setChecklistNip(null)}>
+            {tr('history.closeChecklist')}
+          </button>
+          <Checklist key={`${checklistNip}-${summary?.total.averageScore ?? ''}`} nip={checklistNip} />
+        </div>
       )}
       {/* Daily progress of the office (issue 7), asked again with the figures above. */}
       <CompletenessProgress active={active} version={summary} />
@@ -187,7 +207,7 @@ export function CompletenessView({ active }: { active: boolean }) {
         <p className="hint" data-testid="completeness-queue-count">
           {total === 0 && summary ? tr('completeness.empty') : tr('completeness.queueCount', { count: formatNumber(total, locale) })}
         </p>
-        {queue.length > 0 && <QueueTable items={queue} testId="completeness-queue" />}
+        {queue.length > 0 && <QueueTable items={queue} testId="completeness-queue" onOpen={setChecklistNip} />}
         {queue.length < total && (
           <button type="button" onClick={() => void load(queue.length)}>
             {tr('completeness.more')}

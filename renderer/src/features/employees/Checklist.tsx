@@ -1,5 +1,6 @@
 // The employee's completeness checklist beside their folder: each archive the rules expect
-// (resources/completeness.json), held, missing or rejected, and the skor arsip.
+// (resources/completeness.json), held, missing or rejected, and the skor arsip; under an
+// item counted from the employee's history, its records and which a held document matches.
 import { useEffect, useState } from 'react';
 import type { EmployeeCompleteness } from '../../../../common/completeness';
 import { pick } from '../../../../common/i18n';
@@ -66,6 +67,8 @@ export function Checklist({ nip }: { nip: string }) {
                 {tr('employees.onServer')}
               </span>
             )}
+            {/* Employee history (issue 7): the records behind the expectation, and which a held document matches. */}
+            {item.basis === 'fallback' && (item.status === 'missing' || item.status === 'rejected') && <span className="muted"> · {tr('history.fallback')}</span>}
             {(item.status === 'missing' || item.status === 'rejected') && (
               <>
                 {' '}
@@ -79,6 +82,23 @@ export function Checklist({ nip }: { nip: string }) {
                   {tr('separators.printOne')}
                 </button>
               </>
+            )}
+            {item.records.length > 0 && (
+              <ul className="checklist-records" aria-label={tr('history.records')} data-testid={`checklist-records-${item.key}`}>
+                {item.records.map((record, index) => (
+                  <li key={`${record.label}-${index}`} data-matched={record.matchedBy ?? 'none'}>
+                    {record.label}
+                    {record.nomorSk && (
+                      <>
+                        {' · '}
+                        <span className="mono">{record.nomorSk}</span>
+                      </>
+                    )}
+                    {' — '}
+                    <span className="muted">{record.matchedBy ? tr('history.matched') : tr('history.unmatched')}</span>
+                  </li>
+                ))}
+              </ul>
             )}
           </li>
         ))}

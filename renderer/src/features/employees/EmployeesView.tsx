@@ -1,91 +1,32 @@
-// Employees: importing the agency's list (CSV or XLSX, as SIASN exports it) with a report of
-// what changed and every row refused and why; finding an employee; and the employee's
-// folder: every document held, grouped by type, in date order.
+// Employees: importing the agency's list (CSV or XLSX, as SIASN exports it) and the SIASN
+// history exports, with a report of what changed and every row refused and why; finding an
+// employee; and the employee's folder: every document held, grouped by type, in date order.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { DocumentSummary, Employee, EmployeeImportReport } from '../../../../common/contract';
+import type { DocumentSummary, Employee } from '../../../../common/contract';
 import { pick } from '../../../../common/i18n';
 import { useDebounced } from '../../shared/hooks';
 import { formatDate, formatNumber, useLocale, useT } from '../../shared/i18n';
 import { useServices } from '../../shared/services';
-import { ErrorBox, Notice, StateBadge, Thumbnail } from '../../shared/ui';
+import { ErrorBox, StateBadge, Thumbnail } from '../../shared/ui';
 import { Checklist } from './Checklist';
+import { ImportHistory } from './ImportHistory';
+import { SheetImport } from './SheetImport';
 
 const PAGE = 100;
 
 function ImportEmployees({ onImported }: { onImported: () => void }) {
   const { host } = useServices();
   const tr = useT();
-  const inputRef = useRef<HTMLInputElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [report, setReport] = useState<EmployeeImportReport | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  async function run(file: File) {
-    setBusy(true);
-    setError(null);
-    setReport(null);
-    const result = await host.importEmployees(file);
-    setBusy(false);
-    if (result.ok) {
-      setReport(result.value);
-      onImported();
-    } else setError(result.error.message);
-  }
-
   return (
-    <section className="card" aria-labelledby="employees-import-title">
-      <h2 id="employees-import-title">{tr('employees.import')}</h2>
-      <p className="hint">{tr('employees.importHint')}</p>
-      <button type="button" disabled={busy} onClick={() => inputRef.current?.click()}>
-        {busy ? tr('employees.importing') : tr('employees.pick')}
-      </button>
-      <input
-        ref={inputRef}
-        type="file"
-        hidden
-        accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        data-testid="employees-file"
-        onChange={(event) => {
-          const file = event.currentTarget.files?.[0];
-          event.currentTarget.value = '';
-          if (file) void run(file);
-        }}
-      />
-      <ErrorBox message={error} />
-      {report && (
-        <div data-testid="employees-report">
-          <Notice tone={report.rejected.length > 0 ? 'warning' : 'success'}>
-            {tr('employees.summary', {
-              inserted: report.inserted,
-              updated: report.updated,
-              unchanged: report.unchanged,
-              rejected: report.rejected.length,
-            })}
-          </Notice>
-          {report.rejected.length > 0 && (
-            <table className="table" data-testid="employees-rejected">
-              <caption>{tr('employees.rejected', { count: report.rejected.length })}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{tr('employees.row')}</th>
-                  <th scope="col">{tr('doc.nip')}</th>
-                  <th scope="col">{tr('employees.reason')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.rejected.map((row, index) => (
-                  <tr key={`${row.row}-${index}`}>
-                    <td>{row.row}</td>
-                    <td className="mono">{row.nip ?? '—'}</td>
-                    <td>{row.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
-        </div>
-      )}
-    </section>
+    <SheetImport
+      id="employees"
+      title={tr('employees.import')}
+      hint={tr('employees.importHint')}
+      pick={tr('employees.pick')}
+      onImported={onImported}
+      run={(file) => host.importEmployees(file)}
+      summary={(report) => tr('employees.summary', { inserted: report.inserted, updated: report.updated, unchanged: report.unchanged, rejected: report.rejected.length })}
+    />
   );
 }
 
@@ -244,6 +185,7 @@ export function EmployeesView({ active }: { active: boolean }) {
         <h1>{tr('employees.title')}</h1>
       </header>
       <ImportEmployees onImported={() => void load(0)} />
+      <ImportHistory onImported={() => void load(0)} />
       <section className="card" aria-labelledby="employees-search-title">
         <h2 id="employees-search-title">{tr('employees.search')}</h2>
         <input

@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { MethodOutput, Role } from '../../../../common/contract';
 import { pick } from '../../../../common/i18n';
-import { DISPOSITIONS, PHASES, type Disposition, type Proposal, type RetentionOverview } from '../../../../common/retention';
+import { DISPOSITIONS, PHASES, PROPOSAL_STATES, type Disposition, type Proposal, type ProposalState, type RetentionOverview } from '../../../../common/retention';
 import { saveExported } from '../../shared/download';
 import { formatDate, formatNumber, useLocale, useT } from '../../shared/i18n';
 import { useServices } from '../../shared/services';
@@ -58,6 +58,7 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [selected, setSelected] = useState<number | null>(null);
+  const [stateFilter, setStateFilter] = useState<ProposalState | ''>('');
   const [detail, setDetail] = useState<MethodOutput<'retention.proposal'> | null>(null);
   const [note, setNote] = useState('');
   // Prefilled from Settings; a Berita Acara may still name another place or office.
@@ -125,6 +126,9 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
   };
 
   const proposal: Proposal | undefined = overview?.proposals.find((item) => item.id === selected);
+  const shownProposals = overview?.proposals.filter((item) => stateFilter === '' || item.state === stateFilter) ?? [];
+  /** What a row says beyond its state: for a ditolak proposal, who rejected it, when and why. */
+  const remarkOf = (item: Proposal) => (item.rejected ? tr('retention.rejectedBy', { by: item.rejected.by, at: formatDate(item.rejected.at, locale), reason: item.rejected.note }) : '');
   const kedudukan = reference.kedudukanHukum;
   const typeName = (code: string) => {
     const type = reference.documentTypes.find((item) => item.code === code);
@@ -165,13 +169,29 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
 
       {overview && (
         <Card id="retention-proposals-title" title={tr('retention.proposals')}>
+          {overview.proposals.length > 0 && (
+            <div className="form-row">
+              <Field label={tr('retention.stateFilter')}>
+                <select value={stateFilter} onChange={(event) => setStateFilter(event.target.value as ProposalState | '')} data-testid="retention-proposal-filter">
+                  <option value="">{tr('retention.allStates')}</option>
+                  {PROPOSAL_STATES.map((state) => (
+                    <option key={state} value={state}>
+                      {tr(`retention.state.${state}`)}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            </div>
+          )}
           {overview.proposals.length === 0 ? (
             <p className="hint">{tr('retention.noProposals')}</p>
+          ) : stateFilter !== '' && shownProposals.length === 0 ? (
+            <p className="hint">{tr('retention.noProposalsInState', { state: tr(`retention.state.${stateFilter}`) })}</p>
           ) : (
             <table className="table table-rows" data-testid="retention-proposals">
-              <Head columns={[tr('retention.number'), tr('retention.kind'), tr('retention.state'), tr('retention.items'), tr('retention.report')]} />
+              <Head columns={[tr('retention.number'), tr('retention.kind'), tr('retention.state'), tr('retention.items'), tr('retention.remarks'), tr('retention.report')]} />
               <tbody>
-                {overview.proposals.map((item) => (
+                {shownProposals.map((item) => (
                   <tr key={item.id} data-testid="retention-proposal-row" aria-selected={item.id === selected}>
                     <td>
                       <button type="button" className="link" onClick={() => setSelected(item.id)}>
@@ -181,6 +201,7 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
                     <td>{tr(item.kind === 'musnah' ? 'retention.kind.musnah' : 'retention.kind.permanen')}</td>
                     <td data-testid="retention-proposal-state">{tr(`retention.state.${item.state}`)}</td>
                     <td>{formatNumber(item.itemCount, locale)}</td>
+                    <td data-testid="retention-proposal-remark">{remarkOf(item)}</td>
                     <td>
                       {item.reportId !== null && (
                         <button type="button" onClick={() => void download(item.reportId!)} data-testid="retention-proposal-download">
@@ -212,6 +233,11 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
               ))}
             </tbody>
           </table>
+          {proposal.rejected && (
+            <p className="hint" data-testid="retention-detail-rejected">
+              {remarkOf(proposal)}
+            </p>
+          )}
           {(['usul', 'direkomendasikan', 'disetujui'] as const).includes(proposal.state as 'usul') && (
             <form className="form-row" onSubmit={(event) => event.preventDefault()}>
               <Field label={tr('retention.note')}>

@@ -1,13 +1,16 @@
 // Pengguna: the admin's list of local accounts (role, status) and what an admin does to
 // them: create one, change its role, disable or enable it, lift a lockout, reset the
 // authenticator or the password. main checks every call (admin only, password rules, the
-// last admin); its message is shown as it comes.
+// last admin); its message is shown as it comes. Below, the instansi's accounts on the
+// central server (ServerAccounts.tsx).
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { ROLES, type MethodName, type MethodOutput, type Role, type UserSummary } from '../../../../common/contract';
+import { type MethodName, type MethodOutput, type Role, type UserSummary } from '../../../../common/contract';
 import type { Result } from '../../../../common/errors';
 import { useLocale, useT } from '../../shared/i18n';
 import { useServices } from '../../shared/services';
 import { ErrorBox, Notice } from '../../shared/ui';
+import { RoleOptions } from './RoleOptions';
+import { ServerAccounts } from './ServerAccounts';
 
 type UserCall = Extract<MethodName, 'users.setRole' | 'users.disable' | 'users.enable' | 'users.unlock' | 'users.resetMfa' | 'users.resetPassword'>;
 
@@ -61,11 +64,7 @@ function CreateUser({ onCreated }: { onCreated(user: UserSummary): void }) {
         <label className="field">
           <span>{tr('users.role')}</span>
           <select value={role} data-testid="users-role" onChange={(event) => setRole(event.target.value as Role)}>
-            {ROLES.map((each) => (
-              <option key={each} value={each}>
-                {tr(`role.${each}`)}
-              </option>
-            ))}
+            <RoleOptions />
           </select>
         </label>
         <label className="field">
@@ -209,11 +208,7 @@ export function UsersView({ active }: { active: boolean }) {
                         data-testid="users-row-role"
                         onChange={(event) => void change(user, () => host.call('users.setRole', { id: user.id, role: event.target.value as Role }))}
                       >
-                        {ROLES.map((each) => (
-                          <option key={each} value={each}>
-                            {tr(`role.${each}`)}
-                          </option>
-                        ))}
+                        <RoleOptions />
                       </select>
                     </td>
                     <td data-testid="users-row-status">{status(user)}</td>
@@ -258,6 +253,8 @@ export function UsersView({ active }: { active: boolean }) {
           )}
         </section>
       )}
+      {/* The central server's accounts, beside the local ones: the same admin keeps both. */}
+      <ServerAccounts active={active} />
     </div>
   );
 }

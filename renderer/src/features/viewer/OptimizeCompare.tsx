@@ -29,7 +29,17 @@ export function OptimizeCompare({ detail, onChanged }: OptimizeCompareProps) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [accepted, setAccepted] = useState(false);
+  // Pages done while "Optimalkan" runs (main pushes optimize.onDidProgress per page).
+  const [progress, setProgress] = useState<{ pagesDone: number; pageCount: number } | null>(null);
   const { id, sha256 } = detail;
+
+  useEffect(
+    () =>
+      host.on((name, payload) => {
+        if (name === 'optimize.onDidProgress' && payload.id === id) setProgress(payload);
+      }),
+    [host, id],
+  );
 
   useEffect(() => {
     let cancelled = false;
@@ -60,6 +70,7 @@ export function OptimizeCompare({ detail, onChanged }: OptimizeCompareProps) {
   async function optimize() {
     setBusy(true);
     setError(null);
+    setProgress(null);
     const result = await host.call('optimize.propose', { id });
     setBusy(false);
     if (!result.ok) return setError(result.error.message);
@@ -101,7 +112,7 @@ export function OptimizeCompare({ detail, onChanged }: OptimizeCompareProps) {
         <Notice tone="warning">
           <span data-testid="optimize-warning">{tr('optimize.overBudget', { size: size(status.size), max })}</span>{' '}
           <button type="button" className="primary" onClick={() => void optimize()} disabled={busy}>
-            {busy ? tr('optimize.working') : tr('optimize.run')}
+            {busy ? (progress ? tr('optimize.workingPage', { done: progress.pagesDone, count: progress.pageCount }) : tr('optimize.working')) : tr('optimize.run')}
           </button>
         </Notice>
       )}
