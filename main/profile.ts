@@ -38,7 +38,7 @@ import { createPages } from './core/pages'; // page tools (issue 6)
 import { createRetention, loadJraSchedule, reportText } from './core/retention';
 import { exportReport } from './infra/reports';
 import { createSearch } from './core/search';
-import { createSync, sealedSessionStore, type SyncOptions } from './core/sync';
+import { createSync, sealedSessionStore, sharedServerTokens, type SyncOptions } from './core/sync';
 // Sync run control, reports and scheduler (issue 5).
 import { runReportDoc } from './core/sync/reports';
 import { createSyncScheduler, type LocalTime } from './core/sync/scheduler';
@@ -273,6 +273,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     deviceName: () => `Lemari ${hostname()}`.slice(0, 100),
   });
 
+  // One access token per account for the sync runs and every call beside them (pull, conflicts, server accounts).
+  const serverTokens = sharedServerTokens(sealedSessionStore(db, options.secrets), clock);
   const sync = createSync({
     db,
     blobs,
@@ -281,6 +283,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     events,
     audit,
     sessions: sealedSessionStore(db, options.secrets),
+    tokens: serverTokens,
     server: (token) => {
       const baseUrl = settings.get().serverUrl;
       if (!baseUrl) return null;
@@ -301,6 +304,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const conflicts = createConflicts({ db, blobs, clock, translate, audit, downsync });
   const connectServer = serverConnector({
     sessions: sealedSessionStore(db, options.secrets),
+    tokens: serverTokens,
     clock,
     translate,
     server: (token) => {

@@ -65,10 +65,10 @@ export function installRunHooks(hooks: RunHooks, deps: { db: Db; blobs: BlobStor
 }
 
 /** Calls outside a run (a pull by hand, a conflict's download): the account's server session, refreshed as a run does. */
-export function serverConnector(deps: { sessions: ServerSessionStore; clock: Clock; translate: Translate; server: (token: () => string | null) => { call: RawCall } | null }) {
+export function serverConnector(deps: { sessions: ServerSessionStore; clock: Clock; translate: Translate; server: (token: () => string | null) => { call: RawCall } | null; tokens?: (userId: number) => ServerTokens }) {
   return (userId: number, signal?: AbortSignal): AuthedCall => {
     if (!deps.sessions.read(userId)) throw new AppError('unauthenticated', deps.translate('sync.no_server_session'));
-    const session = new ServerTokens(userId, deps.sessions, deps.clock);
+    const session = deps.tokens?.(userId) ?? new ServerTokens(userId, deps.sessions, deps.clock);
     const server = deps.server(() => session.current());
     if (!server) throw new AppError('invalid_input', deps.translate('activation.server_missing'));
     const refresh: RefreshCall = (refreshToken, s) => server.call('auth.refresh', { body: { refreshToken } }, { signal: s });

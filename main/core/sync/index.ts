@@ -103,6 +103,8 @@ export interface SyncDeps {
   /** The server a run talks to (null when the profile has no server address), sending `token()`. */
   server: (token: () => string | null) => SyncServer | null;
   sessions: ServerSessionStore;
+  /** The profile's one ServerTokens per account (session.ts `sharedServerTokens`); without it the run keeps its own. */
+  tokens?: (userId: number) => ServerTokens;
   /** A new idempotency key (a UUID). */
   uuid: () => string;
   /** In [0, 1): the jitter of a backoff. */
@@ -316,7 +318,8 @@ export function createSync(deps: SyncDeps) {
   async function run(userId: number, actor: Actor, trigger: SyncTrigger, stopSignal: AbortSignal, stopReason: () => StopReason | null): Promise<SyncReport> {
     const stored = deps.sessions.read(userId);
     if (!stored) throw new AppError('unauthenticated', translate('sync.no_server_session'));
-    const session = tokens.get(userId) ?? new ServerTokens(userId, deps.sessions, deps.clock);
+    // The profile's shared tokens when given, so calls beside the run never refresh at the same time as it.
+    const session = deps.tokens?.(userId) ?? tokens.get(userId) ?? new ServerTokens(userId, deps.sessions, deps.clock);
     tokens.set(userId, session);
     const reached = deps.server(() => session.current());
     if (!reached) throw new AppError('invalid_input', translate('activation.server_missing'));
@@ -751,4 +754,4 @@ export function createSync(deps: SyncDeps) {
 }
 
 export type SyncService = ReturnType<typeof createSync>;
-export { sealedSessionStore, ServerTokens, type ServerSessionStore } from './session';
+export { sealedSessionStore, ServerTokens, sharedServerTokens, type ServerSessionStore } from './session';

@@ -25,10 +25,18 @@ export function sealedSessionStore(db: Db, secrets: SecretStore): ServerSessionS
 
 export type RefreshCall = (refreshToken: string, signal?: AbortSignal) => Promise<Session>;
 
-/** Access tokens of one account's server session; `current` is what requests send. */
+/**
+ * Access tokens of one account's server session; `current` is what requests send. One
+ * instance per account serves the whole profile (see `sharedServerTokens`): a sync run and
+ * a call made beside it (a pull, a conflict's download, the admin's server accounts) must
+ * never exchange the same refresh token at once, or the one whose answer is stored last
+ * may leave the other's spent token in the store, and its next use reads as a replay that
+ * revokes the whole session.
+ */
 export class ServerTokens {
   private token: string | null = null;
   private expiresAt = 0;
+  private pending: Promise<string> | null = null;
 
   constructor(
     private readonly userId: number,
@@ -46,8 +54,16 @@ export class ServerTokens {
     return this.refresh(refresh, signal);
   }
 
-  /** Exchanges the stored refresh token; the rotated one is stored before anything else happens. */
-  async refresh(refresh: RefreshCall, signal?: AbortSignal): Promise<string> {
+  /**
+   * Exchanges the stored refresh token; the rotated one is stored before anything else
+   * happens. Callers that come while an exchange is on its way share it.
+   */
+  refresh(refresh: RefreshCall, signal?: AbortSignal): Promise<string> {
+    this.pending ??= this.exchange(refresh, signal).finally(() => (this.pending = null));
+    return this.pending;
+  }
+
+  private async exchange(refresh: RefreshCall, signal?: AbortSignal): Promise<string> {
     const stored = this.store.read(this.userId);
     if (!stored) throw new Error('no server session');
     this.token = null;
@@ -67,4 +83,17 @@ export class ServerTokens {
   forget(): void {
     this.token = null;
   }
+}
+
+/** One `ServerTokens` per account for the whole profile (see ServerTokens). */
+export function sharedServerTokens(store: ServerSessionStore, clock: Clock): (userId: number) => ServerTokens {
+  const byUser = new Map<number, ServerTokens>();
+  return (userId) => {
+    let tokens = byUser.get(userId);
+    if (!tokens) {
+      tokens = new ServerTokens(userId, store, clock);
+      byUser.set(userId, tokens);
+    }
+    return tokens;
+  };
 }
