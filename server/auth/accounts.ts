@@ -14,6 +14,7 @@ import { ACTIVATION_CODE_MS, checkedEmail, checkedName, createPendingAccount } f
 type Own = { [K in keyof Handlers as K extends `users.${string}` ? K : never]: Handlers[K] };
 
 interface AccountRow {
+  id: number;
   nip: string;
   name: string;
   email: string | null;
@@ -23,7 +24,8 @@ interface AccountRow {
   updated_at: string;
 }
 
-const ACCOUNT_SELECT = 'select nip, name, email, role, status, created_at, updated_at from users';
+const ACCOUNT_COLUMNS = 'id, nip, name, email, role, status, created_at, updated_at';
+const ACCOUNT_SELECT = `select ${ACCOUNT_COLUMNS} from users`;
 
 function accountOf(row: AccountRow): Account {
   return { nip: row.nip, name: row.name, email: row.email, role: row.role, status: row.status, createdAt: row.created_at, updatedAt: row.updated_at };
@@ -44,7 +46,7 @@ export async function updateAccount(db: Db, which: { nip: string; instansiId: st
   const row = await db.transaction(async (tx) => {
     const before = await accountOfInstansi(tx, which.instansiId, which.nip);
     const sets: string[] = [];
-    const values: unknown[] = [which.nip];
+    const values: unknown[] = [before.id];
     const set = (column: string, value: unknown) => {
       values.push(value);
       sets.push(`${column} = $${values.length}`);
@@ -56,12 +58,9 @@ export async function updateAccount(db: Db, which: { nip: string; instansiId: st
     // Enabled again, an account that never finished activation is pending, not active.
     if (changes.status === 'active') sets.push(`status = case when password_hash is not null and totp_secret is not null then 'active' else 'pending' end`);
     set('updated_at', nowIso);
-    await tx.query(`update users set ${sets.join(', ')} where nip = $1`, values);
-    if (changes.status === 'disabled' && before.status !== 'disabled') {
-      const { rows } = await tx.query<{ id: number }>('select id from users where nip = $1', [which.nip]);
-      await revokeFamilies(tx, { userId: rows[0].id }, 'user_disabled', nowIso);
-    }
-    return accountOfInstansi(tx, which.instansiId, which.nip);
+    const { rows } = await tx.query<AccountRow>(`update users set ${sets.join(', ')} where id = $1 returning ${ACCOUNT_COLUMNS}`, values);
+    if (changes.status === 'disabled' && before.status !== 'disabled') await revokeFamilies(tx, { userId: before.id }, 'user_disabled', nowIso);
+    return rows[0];
   });
   return accountOf(row);
 }
