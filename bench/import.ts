@@ -55,14 +55,47 @@ export default async function importBench(options: BenchOptions): Promise<BenchR
   try {
     // Warm the page cache the same way for both sides: read every input once.
     timed('sha256sum', ['--', ...scans.files.map((f) => f.path)]);
+    const loaded = await loadProfile();
+    // Rounds of baseline then import: on these shared machines the same work takes 30% more or
+    // less from one minute to the next (cp alone 0.2-0.9 s), so one pair decides nothing. The
+    // verdict compares the best import with the best baseline: the least each took when the
+    // machine let it, the usual estimate of a cost under noise.
     const runs = options.quick ? 1 : 3;
-    const base = Array.from({ length: runs }, () => baseline(scans, work));
-    const median = (pick: (b: { cp: number; sha: number; sync: number }) => number) => base.map(pick).sort((a, b) => a - b)[Math.floor(base.length / 2)];
-    const cpMs = median((b) => b.cp);
-    const shaMs = median((b) => b.sha);
-    const syncMs = median((b) => b.sync);
-    const baseMs = median((b) => b.cp + b.sha);
-    options.log(`  baseline cp ${ms(cpMs)} ms + sha256sum ${ms(shaMs)} ms (sync of the copies ${ms(syncMs)} ms)`);
+    const rounds: { cp: number; sha: number; sync: number; importMs: number | null; cpuMs: number | null; idleMs: number | null }[] = [];
+    const errors: string[] = [];
+    let report: { imported: unknown[]; duplicates: unknown[]; failed: { name: string; message: string }[] } | null = null;
+    for (let round = 0; round < runs; round++) {
+      const base = baseline(scans, work);
+      if (typeof loaded === 'string') {
+        rounds.push({ ...base, importMs: null, cpuMs: null, idleMs: null });
+        continue;
+      }
+      const { profile, call } = await loaded.openBenchProfile(join(work, `profile-${round}`), errors);
+      try {
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        const result = await call('capture.import', { files: scans.files.map((f) => ({ path: f.path })) });
+        const importMs = performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
+        if (!result.ok) throw new Error(`capture.import failed: ${JSON.stringify(result.error)}`);
+        report = result.value as NonNullable<typeof report>;
+        // Page-1 thumbnails (rendered behind the import) are waited for in the last round only: minutes each.
+        const last = round === runs - 1;
+        if (last) await profile.idle();
+        rounds.push({ ...base, importMs, cpuMs: (cpu.user + cpu.system) / 1000, idleMs: last ? performance.now() - t0 : null });
+        options.log(`  round ${round + 1}: cp + sha256sum ${seconds(base.cp + base.sha)}, capture.import ${seconds(importMs)} (${((base.cp + base.sha) && importMs / (base.cp + base.sha)).toFixed(2)}x)`);
+      } finally {
+        await profile.close();
+      }
+      rmSync(join(work, `profile-${round}`), { recursive: true, force: true });
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+    const best = (values: number[]) => Math.min(...values);
+    const cpMs = best(rounds.map((b) => b.cp));
+    const shaMs = best(rounds.map((b) => b.sha));
+    const syncMs = best(rounds.map((b) => b.sync));
+    const baseMs = best(rounds.map((b) => b.cp + b.sha));
+    options.log(`  baseline cp ${ms(cpMs)} ms + sha256sum ${ms(shaMs)} ms (sync of the copies ${ms(syncMs)} ms), best of ${runs}`);
 
     const mib = scans.totalBytes / 1024 ** 2;
     const rate = (elapsed: number) => [`${(total / (elapsed / 1000)).toFixed(1)}`, `${(mib / (elapsed / 1000)).toFixed(1)}`];
@@ -70,47 +103,33 @@ export default async function importBench(options: BenchOptions): Promise<BenchR
       title: `Import of ${count(total)} scans (${bytes(scans.totalBytes)}, ${count(scans.totalPages)} pages; ${scans.files.filter((f) => f.kind === 'pdf').length} PDF, ${scans.files.filter((f) => f.kind === 'jpeg').length} JPEG)`,
       headers: ['step', 'time', 'files/s', 'MiB/s', 'x baseline', 'target', 'verdict'],
       rows: [
-        [`baseline: cp (median of ${runs})`, seconds(cpMs), ...rate(cpMs), '', '', ''],
-        [`baseline: sha256sum (median of ${runs})`, seconds(shaMs), ...rate(shaMs), '', '', ''],
-        ['baseline: cp + sha256sum', seconds(baseMs), ...rate(baseMs), '1.00', '', ''],
+        [`baseline: cp (best of ${runs})`, seconds(cpMs), ...rate(cpMs), '', '', ''],
+        [`baseline: sha256sum (best of ${runs})`, seconds(shaMs), ...rate(shaMs), '', '', ''],
+        [`baseline: cp + sha256sum (best of ${runs})`, seconds(baseMs), ...rate(baseMs), '1.00', '', ''],
         ['info: sync --data of the copies (the fsync the blob store also does)', seconds(syncMs), ...rate(syncMs), '', '', ''],
       ],
     };
-
-    const loaded = await loadProfile();
     if (typeof loaded === 'string') {
       table.rows.push(['capture.import', 'not yet run', '', '', '', `<= ${TARGET_RATIO}x`, 'skipped']);
       return { name: 'import', skipped: loaded, tables: [table], notes: [`Skipped the import itself: ${loaded}. Inputs and baseline are ready.`] };
     }
-    const errors: string[] = [];
-    const { profile, call } = await loaded.openBenchProfile(join(work, 'profile'), errors);
-    let importMs: number;
-    let importCpuMs: number;
-    let idleMs: number;
-    let report: { imported: unknown[]; duplicates: unknown[]; failed: { name: string; message: string }[] };
-    try {
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      const result = await call('capture.import', { files: scans.files.map((f) => ({ path: f.path })) });
-      importMs = performance.now() - t0;
-      const cpu = process.cpuUsage(cpu0);
-      importCpuMs = (cpu.user + cpu.system) / 1000;
-      if (!result.ok) throw new Error(`capture.import failed: ${JSON.stringify(result.error)}`);
-      report = result.value as typeof report;
-      await profile.idle();
-      idleMs = performance.now() - t0;
-    } finally {
-      await profile.close();
-    }
-    options.log(`  capture.import ${seconds(importMs)} (${seconds(importCpuMs)} CPU), thumbnails done at ${seconds(idleMs)}`);
+    const imports = rounds.map((r) => r.importMs!);
+    const importMs = best(imports);
     const ratio = importMs / baseMs;
+    const idleMs = rounds.at(-1)!.idleMs!;
+    options.log(`  capture.import ${seconds(importMs)} (best; ${seconds(median(rounds.map((r) => r.cpuMs!)))} CPU, median), thumbnails done at ${seconds(idleMs)} in the last round`);
     table.rows.push(
-      ['capture.import (call returns; rows committed, blobs fsynced)', seconds(importMs), ...rate(importMs), ratio.toFixed(2), `<= ${TARGET_RATIO}x`, verdict(ratio, TARGET_RATIO)],
+      [`capture.import (call returns; rows committed, blobs fsynced; best of ${runs})`, seconds(importMs), ...rate(importMs), ratio.toFixed(2), `<= ${TARGET_RATIO}x`, verdict(ratio, TARGET_RATIO)],
       // On a shared machine the wall time swings with the load; the CPU time much less.
-      ['info: CPU time of that import (all threads, user + system)', seconds(importCpuMs), '', '', '', '', ''],
-      ['info: ... and page-1 thumbnails rendered (profile.idle())', seconds(idleMs), ...rate(idleMs), (idleMs / baseMs).toFixed(2), '', ''],
+      [`info: CPU time of that import (all threads, user + system; median of ${runs})`, seconds(median(rounds.map((r) => r.cpuMs!))), '', '', '', '', ''],
+      ['info: ... and page-1 thumbnails rendered (profile.idle(), last round)', seconds(idleMs), ...rate(idleMs), (idleMs / baseMs).toFixed(2), '', ''],
     );
-    if (report.imported.length !== total) notes.push(`Only ${report.imported.length} of ${total} imported: ${report.failed.slice(0, 3).map((f) => `${f.name}: ${f.message}`).join('; ')}; ${report.duplicates.length} duplicates.`);
+    if (runs > 1) {
+      notes.push(
+        `Rounds (cp + sha256sum = baseline, import, ratio): ${rounds.map((r) => `${seconds(r.cp)} + ${seconds(r.sha)} = ${seconds(r.cp + r.sha)}, ${seconds(r.importMs!)}, ${(r.importMs! / (r.cp + r.sha)).toFixed(2)}x`).join('; ')}; median ratio ${median(rounds.map((r) => r.importMs! / (r.cp + r.sha))).toFixed(2)}x. The x baseline column is the best import over the best baseline.`,
+      );
+    }
+    if (report && report.imported.length !== total) notes.push(`Only ${report.imported.length} of ${total} imported: ${report.failed.slice(0, 3).map((f) => `${f.name}: ${f.message}`).join('; ')}; ${report.duplicates.length} duplicates.`);
     if (errors.length) notes.push(`Logged errors: ${errors.slice(0, 3).join('; ')}`);
     notes.push(
       `Inputs: ${bytes(scans.totalBytes)} in ${count(total)} files, generated in ${seconds(scans.generationMs)}${scans.cached ? ' (cached from an earlier run)' : ''}; all inputs were in the page cache for both sides.`,

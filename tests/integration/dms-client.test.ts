@@ -4,6 +4,7 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDmsClient, DmsCallError, routePath } from '../../main/infra/dms';
+import { createTusUploads } from '../../main/infra/dms/tus';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 describe('DMS client', () => {
@@ -66,6 +67,34 @@ describe('DMS client', () => {
       await expect(client.call('ops.health', {})).rejects.toMatchObject({ code: 'bad_response', retryable: false });
     } finally {
       await new Promise((r) => impostor.close(r));
+    }
+  });
+
+  it('takes an answer cut off mid-body for the link (retryable), not for a bad answer: the request may have done its work', async () => {
+    // Headers and half the promised body, then the connection goes: what an office link does to a lost answer.
+    const cutter = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const status = req.url === '/healthz' ? 200 : req.url === '/readyz' ? 409 : 200;
+        const body = JSON.stringify(req.url === '/v1/documents/send' ? { document: { id: 'x' }, created: true } : { status: 'ok', padding: 'x'.repeat(4000) });
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(body.length) });
+        res.write(body.slice(0, body.length / 2), () => res.socket?.destroy());
+      });
+    });
+    await new Promise<void>((r) => cutter.listen(0, '127.0.0.1', r));
+    const { port } = cutter.address() as { port: number };
+    const baseUrl = `http://127.0.0.1:${port}`;
+    try {
+      const client = createDmsClient({ baseUrl });
+      await expect(client.call('ops.health', {})).rejects.toMatchObject({ code: 'network', retryable: true, message: expect.stringMatching(/ops\.health was cut off/) });
+      // An error answer cut short says nothing about the request either.
+      await expect(client.call('ops.ready', {})).rejects.toMatchObject({ code: 'network', retryable: true });
+      const tus = createTusUploads({ baseUrl });
+      const input = { idempotencyKey: 'k-1', sha256: 'a'.repeat(64), nip: '198503152010011002', typeCode: 'SK_PNS', fields: {}, fileName: 'sk.pdf' };
+      await expect(tus.send({ input, bytes: new Uint8Array([1, 2, 3]), token: 't' })).rejects.toMatchObject({ code: 'network', retryable: true });
+    } finally {
+      cutter.closeAllConnections();
+      await new Promise((r) => cutter.close(r));
     }
   });
 });

@@ -83,9 +83,10 @@ interface ChildRun {
  * mid-body, lost answers, kills between the send and its record) and the bigger ones by tus.
  */
 const VARIANTS = [
-  { name: 'tus', chunk: CHUNK, runs: RUNS, minKilled: RUNS / 2, multiChunk: 10 * CHUNK, faults: CHAOS },
+  // killWithin: a run is killed after 1 to killWithin byte-carrying requests (see lemariSync).
+  { name: 'tus', chunk: CHUNK, runs: RUNS, minKilled: RUNS / 2, multiChunk: 10 * CHUNK, faults: CHAOS, killWithin: 30 },
   // Far fewer requests: each is faulted more often, and the link is slower, so kills land mid-run.
-  { name: 'send', chunk: 256 * 1024, runs: 14, minKilled: 4, multiChunk: 256 * 1024, faults: { ...CHAOS, cut: { probability: 0.4, maxBytes: 100_000 }, http502: { probability: 0.15 }, latencyMs: 25 } },
+  { name: 'send', chunk: 256 * 1024, runs: 14, minKilled: 4, multiChunk: 256 * 1024, faults: { ...CHAOS, cut: { probability: 0.4, maxBytes: 100_000 }, http502: { probability: 0.15 }, latencyMs: 25 }, killWithin: 4 },
 ] as const;
 
 it.each(VARIANTS)('survives a bad link and SIGKILLs at random moments ($name): every document on the server once, verified, nothing queued', { timeout: 240_000 }, async (variant) => {
@@ -116,28 +117,31 @@ it.each(VARIANTS)('survives a bad link and SIGKILLs at random moments ($name): e
   // From here on only the child processes open the profile; the workstation talks through the proxy.
   await w.profile.close();
   w.profile.close = async () => {};
-  // The kill timer starts with a run's first request to the server (the CLI's local login and
-  // profile opening come before it and are not what this test is about).
-  let onFirstWork: (() => void) | null = null;
+  // A run is killed a random number of byte-carrying requests into its work, then a random
+  // few milliseconds on: at a random moment of its sending however busy the machine is (a
+  // timer from the first request killed runs on a loaded CI machine before they sent much,
+  // and the link then had too few bytes to cut). The CLI's local login and profile opening
+  // come before any request and are not what this test is about.
+  let onRunRequest: ((carriesBytes: boolean) => void) | null = null;
   // Requests carrying bytes: each PATCH, each upload's creation (it carries the first chunk), each documents.send (a whole small file).
   let patches = 0;
   let sends = 0;
   const proxy: FaultProxy = await startFaultProxy(w.server.url, {
     seed: SEED,
     onRequest: ({ method, path }) => {
-      if (method === 'PATCH' || (method === 'POST' && path === '/v1/uploads')) patches++;
-      if (method === 'POST' && path === '/v1/documents/send') sends++;
-      if (!onFirstWork) return;
-      onFirstWork();
-      onFirstWork = null;
+      const isPatch = method === 'PATCH' || (method === 'POST' && path === '/v1/uploads');
+      const isSend = method === 'POST' && path === '/v1/documents/send';
+      if (isPatch) patches++;
+      if (isSend) sends++;
+      onRunRequest?.(isPatch || isSend);
     },
   });
   cleanups.push(() => proxy.close());
   new ConfSettingsStore(w.dataDir).set({ serverUrl: proxy.url });
 
   let step = 0;
-  /** One `lemari sync` in a child: the faults go on, and `killAfterMs` later SIGKILL, once its first request after the refresh reaches the proxy. */
-  async function lemariSync(killAfterMs: number | null): Promise<ChildRun> {
+  /** One `lemari sync` in a child: the faults go on, and SIGKILL `kill.ms` after its `kill.requests`-th byte-carrying request reached the proxy. */
+  async function lemariSync(kill: { requests: number; ms: number } | null): Promise<ChildRun> {
     step++;
     const at = w.clocks.workstation + step * 30_000;
     w.clocks.server = at;
@@ -150,14 +154,20 @@ it.each(VARIANTS)('survives a bad link and SIGKILLs at random moments ($name): e
       LEMARI_OTP: totpCode(fromBase32(w.totpSecret), new Date(at)),
       LEMARI_SYNC_CHUNK_BYTES: String(chunk),
     };
-    proxy.faults = killAfterMs === null ? {} : variant.faults;
-    const working = new Promise<void>((resolve) => (onFirstWork = resolve));
+    proxy.faults = kill === null ? {} : variant.faults;
+    const run: ChildRun = { code: null, signal: null, stdout: '', stderr: '', reached: false };
+    let requests = 0;
+    let onKillPoint: () => void = () => {};
+    const killPoint = new Promise<void>((resolve) => (onKillPoint = resolve));
+    onRunRequest = (carriesBytes) => {
+      run.reached = true;
+      if (carriesBytes && ++requests === (kill?.requests ?? 0)) onKillPoint();
+    };
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD, 'sync', '--json', '--data-dir', w.dataDir], {
       cwd: repoRoot,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const run: ChildRun = { code: null, signal: null, stdout: '', stderr: '', reached: false };
     child.stdout.on('data', (data: Buffer) => (run.stdout += data.toString()));
     child.stderr.on('data', (data: Buffer) => (run.stderr += data.toString()));
     const exited = new Promise<void>((resolve) =>
@@ -168,18 +178,18 @@ it.each(VARIANTS)('survives a bad link and SIGKILLs at random moments ($name): e
     );
     let ended = false;
     void exited.then(() => (ended = true));
-    await Promise.race([exited, working.then(() => (run.reached = true))]);
-    onFirstWork = null;
-    if (killAfterMs !== null && !ended) {
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, killAfterMs))]);
+    if (kill !== null) {
+      await Promise.race([exited, killPoint]);
+      if (!ended) await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, kill.ms))]);
       if (!ended) child.kill('SIGKILL');
     }
     await exited;
+    onRunRequest = null;
     return run;
   }
 
   const runs: ChildRun[] = [];
-  for (let i = 0; i < RUN_COUNT; i++) runs.push(await lemariSync(100 + Math.floor(random() * 1400)));
+  for (let i = 0; i < RUN_COUNT; i++) runs.push(await lemariSync({ requests: 1 + Math.floor(random() * variant.killWithin), ms: Math.floor(random() * 150) }));
   const killed = runs.filter((r) => r.signal === 'SIGKILL');
   // A run that ended by itself did so as `lemari sync` ends: 0, or 1 while something waits.
   for (const r of runs.filter((r) => r.signal === null)) expect([0, 1], r.stderr).toContain(r.code);

@@ -12,7 +12,7 @@ import { AppError } from '../../../common/errors';
 import { guessFromFileName } from '../../../common/filename-guess';
 import { formatBytes, type MessageKey, type MessageParams } from '../../../common/i18n';
 import { checkAnyNip, normalizeNip } from '../../../common/nip';
-import { sha256Hex } from '../../infra/blobs';
+import { sha256HexAsync } from '../../infra/blobs';
 import { ImageProblem, imagesToPdf } from '../../infra/images';
 import { inspectPdf, PdfProblem, type ProblemReason } from '../../infra/pdf';
 import { expandInputs, readRegularFile, type FileFailure, type PendingFile } from './files';
@@ -196,7 +196,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     if (kind !== 'pdf' && hasPdfExtension(file.baseName)) return { kind: 'failed', entry: { name, code: 'not_pdf', message: translate('import.not_pdf') } };
     if (!kind) return { kind: 'failed', entry: { name, code: 'unsupported', message: translate('import.unsupported') } };
 
-    const sourceSha256 = sha256Hex(bytes);
+    const sourceSha256 = await sha256HexAsync(bytes);
     // Early, to skip converting a file already held; the commit checks again in order.
     const known = findExisting.get(sourceSha256, sourceSha256);
     if (known) return duplicateOf(name, known);
@@ -211,7 +211,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
       return { kind: 'failed', entry: problemFailure(name, error, kind) };
     }
     // A PDF is stored as it came (prepare returns the same bytes), so its hash is the source's.
-    const sha256 = prepared.pdf === bytes ? sourceSha256 : sha256Hex(prepared.pdf);
+    const sha256 = prepared.pdf === bytes ? sourceSha256 : await sha256HexAsync(prepared.pdf);
     const staged = {
       kind: 'staged',
       name,
@@ -226,7 +226,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     if (split) {
       const parts: StagedPart[] = [];
       for (const part of split) {
-        const partSha = sha256Hex(part.pdf);
+        const partSha = await sha256HexAsync(part.pdf);
         await blobs.put(part.pdf, partSha);
         parts.push({ sha256: partSha, size: part.pdf.byteLength, pageCount: part.pages.length, sheet: part.label });
       }

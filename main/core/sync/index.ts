@@ -26,6 +26,7 @@ import type { Actor, Clock, EventSink, Translate } from '../ports';
 import { createRunLog } from './reports';
 import { ServerTokens, type ServerSessionStore } from './session';
 import { chunkFor, kbpsToBytes, SpeedMeter, Throttle } from './throttle';
+import { verdictOf, type Phase } from './verdict';
 // Hook (issue 5): down-sync, edits after sync and audit upload live in downsync.ts, conflicts.ts, audit-upload.ts.
 import { installRunHooks } from './downsync';
 import { relabelledSince, requeueEdited } from './conflicts';
@@ -137,17 +138,6 @@ interface Item {
   fields: string;
 }
 
-/** How a failed step is handled. */
-type Verdict =
-  | { kind: 'retry'; code: string; message: string; waitMs?: number }
-  | { kind: 'reupload'; code: string; message: string }
-  | { kind: 'refresh' }
-  | { kind: 'stop'; code: 'session_revoked' }
-  | { kind: 'reject'; code: string; message: string }
-  | { kind: 'conflict'; code: string; message: string };
-
-type Phase = 'upload' | 'commit' | 'verify';
-
 /** A step that failed, and in which phase: the verdict on a code depends on it. */
 class StepFailure extends Error {
   constructor(
@@ -163,24 +153,6 @@ class StopRun extends Error {
   constructor(readonly code: 'session_revoked') {
     super(code);
   }
-}
-
-/** Why a step failed, as the next move. `phase` matters: a 409 from tus is a stale offset, from a commit a real conflict. */
-function verdictOf(error: unknown, phase: Phase): Verdict {
-  if (!(error instanceof DmsCallError)) {
-    // A local fault (a blob that cannot be read): not the link's, but not the server's verdict either.
-    return { kind: 'retry', code: 'local', message: (error as Error).message };
-  }
-  const { code, message } = error;
-  if (code === 'token_expired' || code === 'unauthenticated') return { kind: 'refresh' };
-  if (code === 'session_revoked') return { kind: 'stop', code };
-  if (error.retryable) return { kind: 'retry', code, message, waitMs: error.retryAfterMs };
-  // The server holds other bytes under this document: sending again cannot fix that, a person must look.
-  if (phase === 'verify' && code === 'checksum_mismatch') return { kind: 'reject', code, message };
-  if (code === 'upload_gone' || code === 'checksum_mismatch' || (phase === 'upload' && code === 'not_found')) return { kind: 'reupload', code, message };
-  if (code === 'upload_incomplete' || (phase === 'upload' && code === 'conflict')) return { kind: 'retry', code, message };
-  if (code === 'version_conflict' || (phase === 'commit' && code === 'conflict')) return { kind: 'conflict', code, message };
-  return { kind: 'reject', code, message };
 }
 
 export function createSync(deps: SyncDeps) {

@@ -34,6 +34,20 @@ describe('FileBlobStore', () => {
     expect(all).toHaveLength(1);
   });
 
+  it('stores into a shard folder removed after it was first used', async () => {
+    const { dir, blobs } = await store();
+    const first = await blobs.put(Buffer.from('pertama'));
+    rmSync(join(dir, first.slice(0, 2)), { recursive: true });
+    // Bytes that hash into the same shard as the first blob.
+    let i = 0;
+    let bytes: Buffer;
+    do bytes = Buffer.from(`dokumen ${i++}`);
+    while (sha256Hex(bytes).slice(0, 2) !== first.slice(0, 2));
+    const sha = await blobs.put(bytes);
+    expect(Buffer.compare(await blobs.read(sha), bytes)).toBe(0);
+    expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
+  });
+
   it('clears half-written temp files left by a crash on start', async () => {
     const { dir, blobs } = await store();
     writeFileSync(join(dir, 'tmp', 'abc.partial'), 'half');

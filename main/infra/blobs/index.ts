@@ -4,8 +4,8 @@
 // rest (see sealed.ts): the name is still the content's hash, the bytes on disk are not the
 // content.
 
-import { createHash, randomBytes } from 'node:crypto';
-import { constants, createReadStream } from 'node:fs';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
+import { constants, createReadStream, statSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -31,6 +31,14 @@ const SHA = /^[a-f0-9]{64}$/;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * sha256Hex off the main thread: WebCrypto's digest runs on the libuv thread pool, so an
+ * import hashes on the other core while the main thread checks and stores the next file.
+ */
+export async function sha256HexAsync(bytes: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 }
 
 export class FileBlobStore implements BlobStore {
@@ -70,18 +78,33 @@ export class FileBlobStore implements BlobStore {
       await handle.close();
     }
     const shard = join(this.dir, sha.slice(0, 2));
-    await mkdir(shard, { recursive: true });
-    await rename(temp, target);
+    await this.renameInto(shard, temp, target);
     await syncDir(shard);
     return sha;
   }
 
-  async has(sha256: string): Promise<boolean> {
-    try {
-      return (await stat(this.pathOf(sha256))).isFile();
-    } catch {
-      return false;
+  /** Shard directories this store made or found: at most 256, and a mkdir each blob spared. */
+  private readonly shards = new Set<string>();
+
+  private async renameInto(shard: string, temp: string, target: string): Promise<void> {
+    if (!this.shards.has(shard)) {
+      await mkdir(shard, { recursive: true });
+      this.shards.add(shard);
     }
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      // Removed behind our back (a clean-up of empty folders): made again once.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(shard, { recursive: true });
+      await rename(temp, target);
+    }
+  }
+
+  async has(sha256: string): Promise<boolean> {
+    // A stat of a cached directory entry takes microseconds; the async one of a missing blob
+    // (every new blob of an import) went through the thread pool and built an ENOENT Error.
+    return statSync(this.pathOf(sha256), { throwIfNoEntry: false })?.isFile() ?? false;
   }
 
   async read(sha256: string): Promise<Buffer> {

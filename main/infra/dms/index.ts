@@ -101,15 +101,7 @@ export function createDmsClient(options: DmsClientOptions) {
       const res = await send(name, input, init);
       const schema = dmsRoutes[name].response as z.ZodType | null;
       if (schema === null) return res as DmsOutput<N>;
-      let json: unknown;
-      try {
-        json = await res.json();
-      } catch {
-        throw new DmsCallError('bad_response', `The server's answer to ${name} is not JSON.`, res.status);
-      }
-      const parsed = schema.safeParse(json);
-      if (!parsed.success) throw new DmsCallError('bad_response', `The server's answer to ${name} does not match the API: ${parsed.error.issues[0]?.message ?? ''}`, res.status);
-      return parsed.data as DmsOutput<N>;
+      return (await readAnswer(res, name, schema, base, init?.signal)) as DmsOutput<N>;
     },
 
     /** Calls a byte route (response: null): the raw Response, body unread. */
@@ -121,12 +113,53 @@ export function createDmsClient(options: DmsClientOptions) {
 
 export type DmsClient = ReturnType<typeof createDmsClient>;
 
-/** A failed answer as a DmsCallError: the API's error body, or the status of a proxy's page. */
+/**
+ * The text of an answer's body. A body that stops arriving (the link cut, the request's time
+ * up) is the link's failure, `network` or `timeout`, which the engine retries: the request
+ * may well have done its work (a document created), and only a retry with the same key
+ * learns so. Only a body that arrived whole can be a `bad_response`.
+ */
+async function bodyText(res: Response, name: string, base: string, signal: AbortSignal | undefined): Promise<string> {
+  try {
+    return await res.text();
+  } catch (error) {
+    if (signal?.aborted) throw error; // cancelled by the caller
+    throw cutOff(error, `The answer of ${base} to ${name}`);
+  }
+}
+
+/** A body that stopped arriving, as the link's failure. */
+function cutOff(error: unknown, what: string): DmsCallError {
+  const timedOut = (error as Error).name === 'TimeoutError';
+  return new DmsCallError(timedOut ? 'timeout' : 'network', `${what} was cut off (${timedOut ? 'the time ran out' : (error as Error).message}).`, null);
+}
+
+/** A successful answer's body, parsed with its route's schema; see bodyText for a body cut short. */
+export async function readAnswer<T>(res: Response, name: string, schema: z.ZodType<T>, base: string, signal?: AbortSignal): Promise<T> {
+  const text = await bodyText(res, name, base, signal);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new DmsCallError('bad_response', `The server's answer to ${name} is not JSON.`, res.status);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new DmsCallError('bad_response', `The server's answer to ${name} does not match the API: ${parsed.error.issues[0]?.message ?? ''}`, res.status);
+  return parsed.data;
+}
+
+/** A failed answer as a DmsCallError: the API's error body, or the status of a proxy's page; a body cut short is the link's failure. */
 export async function errorOf(res: Response): Promise<DmsCallError> {
   const wait = retryAfter(res.headers.get('retry-after'));
+  let text: string;
+  try {
+    text = await res.text();
+  } catch (error) {
+    return cutOff(error, `An error answer (HTTP ${res.status})`);
+  }
   let body: unknown;
   try {
-    body = await res.json();
+    body = JSON.parse(text);
   } catch {
     body = null;
   }

@@ -9,7 +9,7 @@
 // label in one request (no upload to resume: a cut one is sent again whole).
 import { DOCUMENT_SEND, sendHeader, type DmsDocument, type SendInput } from '../../../common/dms/documents';
 import { TUS_PATH, TUS_VERSION } from '../../../common/dms/uploads';
-import { DmsCallError, errorOf } from './index';
+import { DmsCallError, errorOf, readAnswer } from './index';
 
 export interface TusUploads {
   /**
@@ -95,15 +95,8 @@ export function createTusUploads(options: TusOptions): TusUploads {
     async send({ input, bytes, token, signal }) {
       const headers = { 'content-type': 'application/octet-stream', [DOCUMENT_SEND.header]: sendHeader(input) };
       const res = await request(base + DOCUMENT_SEND.path, { method: DOCUMENT_SEND.method, headers, body: bytes }, token, signal);
-      let json: unknown;
-      try {
-        json = await res.json();
-      } catch {
-        throw new DmsCallError('bad_response', `The server's answer to ${DOCUMENT_SEND.name} is not JSON.`, res.status);
-      }
-      const parsed = DOCUMENT_SEND.response.safeParse(json);
-      if (!parsed.success) throw new DmsCallError('bad_response', `The server's answer to ${DOCUMENT_SEND.name} does not match the API.`, res.status);
-      return parsed.data;
+      // A cut answer is retried with the same key (the document may exist): never a rejection.
+      return readAnswer(res, DOCUMENT_SEND.name, DOCUMENT_SEND.response, base, signal);
     },
   };
 }

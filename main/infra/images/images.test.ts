@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR, concat, corpusAvailable, corpusFiles, garbage, makeJpeg, makePng, makeThreePageTiff, pngPixels, withJfifDpi } from '../../../tests/fixtures/images';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { CMYK_ADOBE_JPEG, CORPUS_DIR, GREY_JPEG, concat, corpusAvailable, corpusFiles, garbage, makeJpeg, makePng, makeThreePageTiff, pngPixels, withJfifDpi } from '../../../tests/fixtures/images';
 import { encodeTiff } from '../../../tests/fixtures/tiff';
 import { inspectPdf, renderThumbnail } from '../pdf';
 import { ImageProblem, imagesToPdf, MAX_PIXELS } from './index';
@@ -68,7 +69,53 @@ describe('imagesToPdf: JPEG', () => {
   it('refuses a JPEG header followed by garbage', async () => {
     await problemOf(imagesToPdf('jpeg', concat(Uint8Array.of(0xff, 0xd8, 0xff, 0xe0), garbage(2000))));
   });
+
+  it('keeps a grey JPEG grey and shows an Adobe CMYK JPEG in its colours (inks inverted back)', async () => {
+    const grey = await pagesOf((await imagesToPdf('jpeg', GREY_JPEG)).pdf);
+    expect(grey[0].colorSpace).toBe('/DeviceGray');
+    expect(await middlePixel((await imagesToPdf('jpeg', GREY_JPEG)).pdf)).toEqual([90, 90, 90]);
+    const cmyk = await imagesToPdf('jpeg', CMYK_ADOBE_JPEG);
+    const [page] = await pagesOf(cmyk.pdf);
+    expect(page.colorSpace).toBe('/DeviceCMYK');
+    expect(page.image.dict.get(PDFName.of('Decode'))?.toString()).toBe('[ 1 0 1 0 1 0 1 0 ]');
+    // rgb(200, 30, 30) through CMYK: red, not the cyan an uninverted Decode gives.
+    const [r, g, b] = await middlePixel(cmyk.pdf);
+    expect(r).toBeGreaterThan(150);
+    expect(g).toBeLessThan(100);
+    expect(b).toBeLessThan(100);
+  });
+
+  it('writes a cross-reference table whose every offset is the start of its object', async () => {
+    // Readers rebuild a broken table silently, so the offsets are checked here byte by byte.
+    for (const jpeg of [await makeJpeg(240, 320), withJfifDpi(await makeJpeg(301, 433), 200), CMYK_ADOBE_JPEG]) {
+      const pdf = Buffer.from((await imagesToPdf('jpeg', jpeg)).pdf);
+      const text = pdf.toString('latin1');
+      const startxref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(text)?.[1]);
+      expect(text.slice(startxref, startxref + 9)).toBe('xref\n0 6\n');
+      const entries = text.slice(startxref + 9).split('trailer')[0];
+      expect(entries.length).toBe(6 * 20);
+      for (let object = 1; object < 6; object++) {
+        const offset = Number(entries.slice(object * 20, object * 20 + 10));
+        expect(text.slice(offset, offset + `${object} 0 obj`.length)).toBe(`${object} 0 obj`);
+      }
+      // Each stream's /Length is its byte count.
+      for (const match of text.matchAll(/\/Length (\d+) >>\nstream\n/g)) {
+        const from = match.index + match[0].length;
+        expect(text.slice(from + Number(match[1]), from + Number(match[1]) + 10)).toBe('\nendstream');
+      }
+      expect(await inspectPdf(pdf)).toEqual({ pageCount: 1 });
+    }
+  });
 });
+
+/** The colour in the middle of page 1 as pdf.js draws it. */
+async function middlePixel(pdf: Uint8Array): Promise<number[]> {
+  const image = await loadImage(await renderThumbnail(pdf, 64));
+  const canvas = createCanvas(image.width, image.height);
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  return Array.from(context.getImageData(image.width >> 1, image.height >> 1, 1, 1).data.subarray(0, 3));
+}
 
 describe('imagesToPdf: PNG', () => {
   it('converts a PNG and sizes the page from pHYs', async () => {

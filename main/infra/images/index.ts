@@ -1,5 +1,6 @@
 // Turns scanned images into a PDF, the one format the archive keeps: a JPEG goes in as it
-// is (no second lossy encode), a PNG through pdf-lib, a TIFF page by page as raw samples.
+// is (no second lossy encode; the PDF around it written directly, jpeg-pdf.ts), a PNG
+// through pdf-lib, a TIFF page by page as raw samples.
 // Each page is as large as the paper was, from the image's own resolution (300 dpi, the
 // usual scanner setting, when the file does not say).
 
@@ -7,6 +8,7 @@ import { PDFDocument, concatTransformationMatrix, drawObject, popGraphicsState, 
 import { promisify } from 'node:util';
 import { deflate } from 'node:zlib';
 import { readJpegInfo } from './jpeg';
+import { jpegToPdf } from './jpeg-pdf';
 import { readPngInfo } from './png';
 import { badImage, ImageProblem } from './problem';
 import { tiffPages, type RawPage } from './tiff';
@@ -68,11 +70,11 @@ async function addRawPage(doc: PDFDocument, raw: RawPage): Promise<void> {
   placeFullPage(page, page.node.newXObject('Im', doc.context.register(stream)));
 }
 
-async function addEmbedded(doc: PDFDocument, kind: 'jpeg' | 'png', bytes: Uint8Array): Promise<void> {
-  const info = kind === 'jpeg' ? readJpegInfo(bytes) : readPngInfo(bytes);
+async function addPng(doc: PDFDocument, bytes: Uint8Array): Promise<void> {
+  const info = readPngInfo(bytes);
   let image;
   try {
-    image = kind === 'jpeg' ? await doc.embedJpg(bytes) : await doc.embedPng(bytes);
+    image = await doc.embedPng(bytes);
   } catch (error) {
     throw badImage(error instanceof Error ? error.message : String(error));
   }
@@ -83,12 +85,18 @@ async function addEmbedded(doc: PDFDocument, kind: 'jpeg' | 'png', bytes: Uint8A
 
 /** Builds a PDF with one page per image (every page of a multi-page TIFF). */
 export async function imagesToPdf(kind: ImageKind, bytes: Uint8Array): Promise<ImagePdf> {
+  if (kind === 'jpeg') {
+    // Written directly (jpeg-pdf.ts): the JPEG as it is, around it the few objects a page needs.
+    const info = readJpegInfo(bytes);
+    const [width, height] = pageSize(info.width, info.height, info.dpi);
+    return { pdf: jpegToPdf(bytes, info, width, height), pageCount: 1 };
+  }
   // No dates or producer: the same image always gives the same PDF bytes, and so the same hash.
   const doc = await PDFDocument.create({ updateMetadata: false });
   if (kind === 'tiff') {
     for (const raw of tiffPages(bytes)) await addRawPage(doc, raw);
   } else {
-    await addEmbedded(doc, kind, bytes);
+    await addPng(doc, bytes);
   }
   try {
     const pdf = await doc.save();
