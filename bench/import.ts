@@ -63,7 +63,9 @@ export default async function importBench(options: BenchOptions): Promise<BenchR
     const runs = options.quick ? 1 : 3;
     const rounds: { cp: number; sha: number; sync: number; importMs: number | null; cpuMs: number | null; idleMs: number | null }[] = [];
     const errors: string[] = [];
-    let report: { imported: unknown[]; duplicates: unknown[]; failed: { name: string; message: string }[] } | null = null;
+    type Report = { imported: unknown[]; duplicates: unknown[]; failed: { name: string; message: string }[] };
+    // The last round's report (`as`: assigned inside the loop, which narrowing does not follow).
+    let report = null as Report | null;
     for (let round = 0; round < runs; round++) {
       const base = baseline(scans, work);
       if (typeof loaded === 'string') {
@@ -78,7 +80,7 @@ export default async function importBench(options: BenchOptions): Promise<BenchR
         const importMs = performance.now() - t0;
         const cpu = process.cpuUsage(cpu0);
         if (!result.ok) throw new Error(`capture.import failed: ${JSON.stringify(result.error)}`);
-        report = result.value as NonNullable<typeof report>;
+        report = result.value as Report;
         // Page-1 thumbnails (rendered behind the import) are waited for in the last round only: minutes each.
         const last = round === runs - 1;
         if (last) await profile.idle();

@@ -5,11 +5,7 @@
 // be started (the worker file is missing from a build), the optimizer runs in-process as it
 // did before: slower for the app's event loop, never a refused document.
 
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { SerialLine, WorkerSlot, workerSource, type JobHandlers } from '../../infra/worker-slot';
 import { DEFAULT_REENCODE, type ReencodeOptions, type ReencodeResult } from '../../infra/images/reencode';
 import { runJob, type ReencodeJob, type ReencodeReply } from './worker';
 
@@ -52,67 +48,14 @@ export interface ReencodePool {
   close(): Promise<void>;
 }
 
-/**
- * How to start the worker. From the sources (tests, bench, `tsx`), worker.ts beside this
- * file loaded through tsx (the sources use extensionless imports plain Node cannot
- * resolve). From the electron-vite build, the `optimize-worker` entry beside the bundle.
- */
-function workerSource(): { code: string } | { file: string } | null {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    const entry = pathToFileURL(join(dirname(here), 'worker.ts')).href;
-    try {
-      const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
-      return { code: `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });` };
-    } catch {
-      return null;
-    }
-  }
-  const file = [join(dirname(here), 'optimize-worker.js'), join(dirname(here), '..', 'optimize-worker.js')].find((path) => existsSync(path));
-  return file ? { file } : null;
-}
-
-interface Current {
-  id: number;
-  onReply(reply: ReencodeReply): void;
-  fail(error: Error): void;
-}
-
 export function createReencodePool(settings: { pageTimeoutMs?: () => number; options?: ReencodeOptions; threaded?: boolean } = {}): ReencodePool {
   const pageTimeoutMs = settings.pageTimeoutMs ?? (() => PAGE_TIMEOUT_MS);
   const options = settings.options ?? DEFAULT_REENCODE;
-  const source = settings.threaded === false ? null : workerSource();
-  let worker: Worker | null = null;
+  // From the sources worker.ts beside this file; from the build the `optimize-worker` entry.
+  const source = settings.threaded === false ? null : workerSource(import.meta.url, 'optimize-worker');
+  const slot = source ? new WorkerSlot<ReencodeReply>(source, (detail) => new OptimizePageFailed(null, detail)) : null;
+  const line = new SerialLine();
   let nextId = 1;
-  let queue: Promise<unknown> = Promise.resolve();
-  let current: Current | null = null;
-
-  function drop(error: Error) {
-    const dead = worker;
-    worker = null;
-    void dead?.terminate();
-    const job = current;
-    current = null;
-    job?.fail(error);
-  }
-
-  function deliver(reply: ReencodeReply) {
-    if (current && reply.id === current.id) current.onReply(reply);
-  }
-
-  function start(): Worker {
-    if (worker) return worker;
-    const started = source && 'code' in source ? new Worker(source.code, { eval: true }) : new Worker(source!.file);
-    started.on('message', deliver);
-    started.on('error', (error) => {
-      if (worker === started) drop(new OptimizePageFailed(null, error.message));
-    });
-    started.on('exit', (code) => {
-      if (worker === started) drop(new OptimizePageFailed(null, `worker exited (${code})`));
-    });
-    worker = started;
-    return started;
-  }
 
   /** One document, settled by its reply, a page's timeout or the worker's death. */
   function run(pdf: Uint8Array, onPage?: OnPage): Promise<ReencodeResult> {
@@ -120,20 +63,15 @@ export function createReencodePool(settings: { pageTimeoutMs?: () => number; opt
     return new Promise<ReencodeResult>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       let page = 1;
-      const arm = () => {
-        clearTimeout(timer);
-        const ms = pageTimeoutMs();
-        timer = setTimeout(() => drop(new OptimizeTimeout(ms, page)), ms);
-      };
+      let settled = false;
       const finish = () => {
+        settled = true;
         clearTimeout(timer);
-        current = null;
-        // An idle worker must not keep the CLI (or a test) alive.
-        worker?.unref();
+        slot?.done();
       };
-      current = {
-        id: job.id,
+      const handlers: JobHandlers<ReencodeReply> = {
         onReply(reply) {
+          if (settled) return;
           if ('progress' in reply) {
             page = reply.progress.index + 2;
             onPage?.(reply.progress.index + 1, reply.progress.pageCount);
@@ -147,38 +85,32 @@ export function createReencodePool(settings: { pageTimeoutMs?: () => number; opt
           }
         },
         fail(error) {
+          if (settled) return;
           finish();
           reject(error);
         },
       };
+      // Past a page's limit the worker is ended; in-process a stuck page cannot be stopped, but the job still fails in time.
+      const stop = (error: Error) => (slot ? slot.kill(error) : handlers.fail(error));
+      function arm() {
+        clearTimeout(timer);
+        const ms = pageTimeoutMs();
+        timer = setTimeout(() => stop(new OptimizeTimeout(ms, page)), ms);
+      }
       arm();
-      if (!source) {
-        // In-process: a stuck page cannot be stopped, but progress and failures read the same.
-        void runJob(job, deliver);
-        return;
-      }
-      try {
-        const thread = start();
-        thread.ref();
-        thread.postMessage(job);
-      } catch (error) {
-        current.fail(new OptimizePageFailed(null, error instanceof Error ? error.message : String(error)));
-      }
+      if (slot) slot.post(job.id, job, handlers);
+      else void runJob(job, (reply) => handlers.onReply(reply));
     });
   }
 
   return {
-    threaded: source !== null,
+    threaded: slot !== null,
     reencode(pdf, onPage) {
-      const job = queue.then(() => run(pdf, onPage));
-      queue = job.catch(() => undefined);
-      return job;
+      return line.run(() => run(pdf, onPage));
     },
     async close() {
-      await queue;
-      const dead = worker;
-      worker = null;
-      await dead?.terminate();
+      await line.idle();
+      await slot?.close();
     },
   };
 }
