@@ -31,6 +31,23 @@ export const corpus = (name: string) => join(CORPUS_DIR, name);
 /** Wraps each request the workstation makes; call `next` to send it. */
 export type FetchHook = (url: string, init: RequestInit, next: typeof fetch) => Promise<Response>;
 
+/** How many bytes a request carries: its Content-Length (the engine streams bodies from the blob store), else its in-memory body's length. */
+export function requestBytes(init: RequestInit): number {
+  const declared = (init.headers as Record<string, string> | undefined)?.['content-length'];
+  if (declared !== undefined) return Number(declared);
+  return (init.body as Uint8Array | undefined)?.length ?? 0;
+}
+
+/** A request's body read whole (a streamed one drained), for a hook that looks into or cuts it; pass it on as the body. */
+export async function requestBody(init: RequestInit): Promise<Uint8Array> {
+  const body = init.body as Uint8Array | AsyncIterable<Uint8Array> | null | undefined;
+  if (!body) return new Uint8Array(0);
+  if (body instanceof Uint8Array) return body;
+  const parts: Uint8Array[] = [];
+  for await (const part of body) parts.push(part);
+  return Buffer.concat(parts);
+}
+
 export interface SyncWorld {
   server: TestServer;
   profile: Profile;

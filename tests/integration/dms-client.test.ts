@@ -97,4 +97,33 @@ describe('DMS client', () => {
       await new Promise((r) => cutter.close(r));
     }
   });
+
+  it('streams a body with its Content-Length, and a stream shorter than it said fails as the link does (retryable)', async () => {
+    const seen: { length: string | undefined; chunked: string | undefined; bytes: number }[] = [];
+    const receiver = createServer((req, res) => {
+      let bytes = 0;
+      req.on('data', (part: Buffer) => (bytes += part.length));
+      req.on('end', () => {
+        seen.push({ length: req.headers['content-length'], chunked: req.headers['transfer-encoding'], bytes });
+        res.writeHead(204, { 'upload-offset': String(bytes), 'tus-resumable': '1.0.0' });
+        res.end();
+      });
+      req.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const { port } = receiver.address() as { port: number };
+    const tus = createTusUploads({ baseUrl: `http://127.0.0.1:${port}` });
+    const pieces = async function* (sizes: number[]) {
+      for (const size of sizes) yield new Uint8Array(size).fill(7);
+    };
+    try {
+      expect(await tus.patch(`http://127.0.0.1:${port}/v1/uploads/u1`, 0, { stream: pieces([70_000, 30_000]), length: 100_000 }, 't')).toBe(100_000);
+      expect(seen).toEqual([{ length: '100000', chunked: undefined, bytes: 100_000 }]);
+      // A blob that yields less than its length (cut short on disk): nothing is taken for done.
+      await expect(tus.patch(`http://127.0.0.1:${port}/v1/uploads/u1`, 0, { stream: pieces([1000]), length: 5000 }, 't')).rejects.toMatchObject({ code: 'network', retryable: true });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+    }
+  });
 });

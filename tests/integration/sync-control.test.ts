@@ -15,7 +15,7 @@ import { t } from '../../common/i18n';
 import { runCli } from '../../main/cli/run';
 import { parseCsv as readCsv } from '../../main/core/employees/table';
 import { pdfText } from '../helpers/pdf-text';
-import { CLERK_NIP, KNOWN, UNKNOWN_NIP, worldsOn, type SyncWorld } from '../helpers/sync';
+import { CLERK_NIP, KNOWN, requestBytes, UNKNOWN_NIP, worldsOn, type SyncWorld } from '../helpers/sync';
 
 // The workstation's own CSV reader (the employee import): what an office's spreadsheet reads back.
 const parseCsv = (text: string) => readCsv(text) as string[][];
@@ -40,7 +40,7 @@ function patches(w: SyncWorld, after?: (answered: { url: string; offset: number;
     const res = await next(url, init);
     if (carriesBytes(url, init) && (res.status === 204 || res.status === 201)) {
       const offset = init.method === 'POST' ? 0 : Number((init.headers as Record<string, string>)['upload-offset']);
-      answered.push({ url, offset, bytes: (init.body as Uint8Array | undefined)?.length ?? 0 });
+      answered.push({ url, offset, bytes: requestBytes(init) });
       after?.(answered);
     }
     return res;
@@ -160,7 +160,7 @@ describe('sync run control', () => {
     const sizes: number[] = [];
     w.hook.current = async (url, init, next) => {
       if (carriesBytes(url, init)) {
-        sizes.push((init.body as Uint8Array).length);
+        sizes.push(requestBytes(init));
         // Both creations go to the same URL: a file is told by its Upload-Metadata until it has its own.
         const file = init.method === 'POST' ? (init.headers as Record<string, string>)['upload-metadata'] : url;
         firstUrl ??= file;

@@ -11,7 +11,7 @@ import { fromBase32, totpCode } from '../../common/auth/totp';
 import { runCli } from '../../main/cli/run';
 import { readServerSession } from '../../main/core/auth';
 import { KeyFileSecretStore } from '../../main/infra/secrets';
-import { CLERK_NIP, KNOWN, sha256, syncWorld, UNKNOWN_NIP, type SyncWorld } from '../helpers/sync';
+import { CLERK_NIP, KNOWN, requestBody, sha256, syncWorld, UNKNOWN_NIP, type SyncWorld } from '../helpers/sync';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -80,10 +80,10 @@ function recordPatches(w: SyncWorld, cut?: (index: number, body: Uint8Array) => 
   w.hook.current = async (url, init, next) => {
     const creation = init.method === 'POST' && new URL(url).pathname === '/v1/uploads';
     if (init.method !== 'PATCH' && !creation) return next(url, init);
-    const body = (init.body as Uint8Array | undefined) ?? new Uint8Array(0);
+    const body = await requestBody(init);
     const offset = creation ? 0 : Number((init.headers as Record<string, string>)['upload-offset']);
     const replaced = cut?.(seen.attempts++, body) ?? null;
-    const res = await next(url, replaced ? ({ ...init, body: replaced, duplex: 'half' } as RequestInit) : init);
+    const res = await next(url, replaced ? ({ ...init, body: replaced, duplex: 'half' } as RequestInit) : ({ ...init, body } as RequestInit));
     seen.patches.push({ offset, bytes: replaced ? -1 : body.length });
     return res;
   };
@@ -197,7 +197,7 @@ describe.each(['pglite', 'postgres'] as const)('sync over a bad link on %s', (ki
       const n = sends++;
       if (n === 0) {
         // The connection drops with half the body sent (Content-Length announced the whole): the server keeps nothing.
-        const body = init.body as Uint8Array;
+        const body = await requestBody(init);
         const half = new ReadableStream<Uint8Array>({
           start(controller) {
             controller.enqueue(body.subarray(0, body.length >> 1));

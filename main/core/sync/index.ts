@@ -20,7 +20,7 @@ import { AppError } from '../../../common/errors';
 import type { BlobStore } from '../../infra/blobs';
 import type { Db } from '../../infra/db';
 import { DmsCallError, type DmsClient } from '../../infra/dms';
-import { uploadIdOf, type TusUploads } from '../../infra/dms/tus';
+import { uploadIdOf, type Payload, type TusUploads } from '../../infra/dms/tus';
 import { writeTransaction, type AuditLog } from '../audit';
 import type { Actor, Clock, EventSink, Translate } from '../ports';
 import { createRunLog } from './reports';
@@ -406,7 +406,7 @@ export function createSync(deps: SyncDeps) {
      */
     async function sendWhole(item: Item): Promise<DmsDocument> {
       const token = await validToken();
-      const bytes = await readRange(item.sha256, 0, item.size);
+      const bytes = streamed(item.sha256, 0, item.size);
       await throttle.take(bytes.length, signal);
       if (item.commit_sent_at === null || item.state !== 'uploading') {
         const at = nowIso();
@@ -449,7 +449,7 @@ export function createSync(deps: SyncDeps) {
         let offset: number;
         let answered = false;
         if (!item.upload_url) {
-          const bytes = await readRange(item.sha256, 0, Math.min(item.size, tuned.chunkBytes));
+          const bytes = streamed(item.sha256, 0, Math.min(item.size, tuned.chunkBytes));
           await throttle.take(bytes.length, signal);
           const created = await server.tus.create({ size: item.size, fileName: item.original_name, sha256: item.sha256, token, bytes, signal });
           // State, URL and offset in one commit: nothing needs 'uploading' durable before the
@@ -479,7 +479,7 @@ export function createSync(deps: SyncDeps) {
         // At least one PATCH on a resume: at offset = size, an empty one runs the server's check again.
         while (!answered) {
           const end = Math.min(item.size, offset + tuned.chunkBytes);
-          const bytes = end > offset ? await readRange(item.sha256, offset, end) : new Uint8Array(0);
+          const bytes = end > offset ? streamed(item.sha256, offset, end) : new Uint8Array(0);
           await throttle.take(bytes.length, signal);
           const next = await server.tus.patch(item.upload_url, offset, bytes, session.current() ?? token, signal);
           sent(offset, next);
@@ -495,10 +495,19 @@ export function createSync(deps: SyncDeps) {
       }
     }
 
-    async function readRange(sha256: string, start: number, end: number): Promise<Uint8Array> {
-      const parts: Buffer[] = [];
-      for await (const chunk of deps.blobs.stream(sha256, { start, end: end - 1 })) parts.push(chunk as Buffer);
-      return Buffer.concat(parts);
+    /**
+     * Bytes [start, end) of a blob as a request body streamed out of the blob store, opened
+     * when the request first reads it: no copy of the file in memory (fetch would copy an
+     * in-memory body whole once more), and a request that ends early closes the file.
+     */
+    function streamed(sha256: string, start: number, end: number): Payload {
+      const source = deps.blobs;
+      return {
+        length: end - start,
+        stream: (async function* () {
+          for await (const chunk of source.stream(sha256, { start, end: end - 1 })) yield chunk as Uint8Array;
+        })(),
+      };
     }
 
     /** One document, with retries; answers how it ended. */

@@ -161,7 +161,7 @@ export class FileBlobStore implements BlobStore {
       if (end < start) return;
       for (let index = Math.floor(start / CHUNK_BYTES); index <= Math.floor(end / CHUNK_BYTES) && index < count; index++) {
         const span = chunkSpan(index, plainSize);
-        const sealed = Buffer.alloc(span.length);
+        const sealed = Buffer.allocUnsafe(span.length); // filled by the read, checked below
         const { bytesRead } = await handle.read(sealed, 0, span.length, span.offset);
         if (bytesRead !== span.length) throw new SealedBlobError(`chunk ${index} is cut short`);
         const plain = openChunk(this.key, nonce, index, count, sealed);

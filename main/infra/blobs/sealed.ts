@@ -80,7 +80,9 @@ export function openChunk(key: Buffer, nonce: Buffer, index: number, count: numb
   decipher.setAAD(chunkAad(index, index === count - 1));
   decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+    const plain = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+    const rest = decipher.final(); // empty for GCM: no copy of the chunk to join it
+    return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
   } catch {
     throw new SealedBlobError(`chunk ${index} failed authentication`);
   }

@@ -11,19 +11,33 @@ import { DOCUMENT_SEND, sendHeader, type DmsDocument, type SendInput } from '../
 import { TUS_PATH, TUS_VERSION } from '../../../common/dms/uploads';
 import { DmsCallError, errorOf, readAnswer } from './index';
 
+/**
+ * Bytes a request carries: in memory, or streamed with their length (the sync engine streams
+ * them out of the blob store). A streamed body goes to the socket piece by piece with its
+ * Content-Length; fetch copies an in-memory one whole first, one more copy of every file
+ * for the garbage collector.
+ */
+export type Payload = Uint8Array | { stream: AsyncIterable<Uint8Array>; length: number };
+
+/** The body and headers of a request carrying `payload`. */
+function bodyOf(payload: Payload): { body: RequestInit['body']; duplex?: 'half'; headers: Record<string, string> } {
+  if (payload instanceof Uint8Array) return { body: payload, headers: {} };
+  return { body: payload.stream as RequestInit['body'], duplex: 'half', headers: { 'content-length': String(payload.length) } };
+}
+
 export interface TusUploads {
   /**
    * Creates an upload, with `bytes` (from offset 0) in the same request when given; answers
    * its absolute URL and the server's offset. The server answers only after it stored the
    * bytes, and, when they were the whole file, after it checked their SHA-256.
    */
-  create(p: { size: number; fileName: string; sha256: string; token: string; bytes?: Uint8Array; signal?: AbortSignal }): Promise<{ url: string; offset: number }>;
+  create(p: { size: number; fileName: string; sha256: string; token: string; bytes?: Payload; signal?: AbortSignal }): Promise<{ url: string; offset: number }>;
   /** The server's offset of an upload (HEAD). */
   offset(url: string, token: string, signal?: AbortSignal): Promise<number>;
   /** Sends `bytes` at `offset`; answers the server's new offset. */
-  patch(url: string, offset: number, bytes: Uint8Array, token: string, signal?: AbortSignal): Promise<number>;
+  patch(url: string, offset: number, bytes: Payload, token: string, signal?: AbortSignal): Promise<number>;
   /** documents.send: creates the document with `bytes` (the whole file) in one request; answers like documents.commit. */
-  send(p: { input: SendInput; bytes: Uint8Array; token: string; signal?: AbortSignal }): Promise<{ document: DmsDocument; created: boolean }>;
+  send(p: { input: SendInput; bytes: Payload; token: string; signal?: AbortSignal }): Promise<{ document: DmsDocument; created: boolean }>;
 }
 
 export interface TusOptions {
@@ -39,7 +53,7 @@ export function createTusUploads(options: TusOptions): TusUploads {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
 
-  async function request(url: string, init: RequestInit & { headers: Record<string, string> }, token: string, signal?: AbortSignal): Promise<Response> {
+  async function request(url: string, init: RequestInit & { headers: Record<string, string>; duplex?: 'half' }, token: string, signal?: AbortSignal): Promise<Response> {
     const timeout = AbortSignal.timeout(options.timeoutMs ?? 120_000);
     // Tus-Resumable goes on documents.send too: harmless there, and one request shape for the proxy and the logs.
     const headers = { 'tus-resumable': TUS_VERSION, authorization: `Bearer ${token}`, ...init.headers };
@@ -65,8 +79,12 @@ export function createTusUploads(options: TusOptions): TusUploads {
     async create({ size, fileName, sha256, token, bytes, signal }) {
       const headers: Record<string, string> = { 'upload-length': String(size), 'upload-metadata': `filename ${b64(fileName)},sha256 ${b64(sha256)}` };
       const withBytes = bytes !== undefined && bytes.length > 0;
-      if (withBytes) headers['content-type'] = 'application/offset+octet-stream';
-      const res = await request(base + TUS_PATH, { method: 'POST', headers, ...(withBytes ? { body: bytes } : {}) }, token, signal);
+      let init: RequestInit & { headers: Record<string, string>; duplex?: 'half' } = { method: 'POST', headers };
+      if (withBytes) {
+        const { headers: length, ...body } = bodyOf(bytes);
+        init = { ...init, ...body, headers: { ...headers, ...length, 'content-type': 'application/offset+octet-stream' } };
+      }
+      const res = await request(base + TUS_PATH, init, token, signal);
       await res.body?.cancel();
       const location = res.headers.get('location');
       if (res.status !== 201 || !location) throw new DmsCallError('bad_response', 'The server created no upload.', res.status);
@@ -82,19 +100,16 @@ export function createTusUploads(options: TusOptions): TusUploads {
     },
 
     async patch(url, offset, bytes, token, signal) {
-      const res = await request(
-        url,
-        { method: 'PATCH', headers: { 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' }, body: bytes },
-        token,
-        signal,
-      );
+      const { headers: length, ...body } = bodyOf(bytes);
+      const res = await request(url, { method: 'PATCH', headers: { 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream', ...length }, ...body }, token, signal);
       await res.body?.cancel();
       return offsetOf(res);
     },
 
     async send({ input, bytes, token, signal }) {
-      const headers = { 'content-type': 'application/octet-stream', [DOCUMENT_SEND.header]: sendHeader(input) };
-      const res = await request(base + DOCUMENT_SEND.path, { method: DOCUMENT_SEND.method, headers, body: bytes }, token, signal);
+      const { headers: length, ...body } = bodyOf(bytes);
+      const headers = { 'content-type': 'application/octet-stream', [DOCUMENT_SEND.header]: sendHeader(input), ...length };
+      const res = await request(base + DOCUMENT_SEND.path, { method: DOCUMENT_SEND.method, headers, ...body }, token, signal);
       // A cut answer is retried with the same key (the document may exist): never a rejection.
       return readAnswer(res, DOCUMENT_SEND.name, DOCUMENT_SEND.response, base, signal);
     },
