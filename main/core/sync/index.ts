@@ -26,6 +26,7 @@ import type { Actor, Clock, EventSink, Translate } from '../ports';
 import { createRunLog } from './reports';
 import { ServerTokens, type ServerSessionStore } from './session';
 import { chunkFor, kbpsToBytes, SpeedMeter, Throttle } from './throttle';
+import { CommitGroup } from './commit-group';
 import { verdictOf, type Phase } from './verdict';
 // Hook (issue 5): down-sync, edits after sync and audit upload live in downsync.ts, conflicts.ts, audit-upload.ts.
 import { installRunHooks } from './downsync';
@@ -154,6 +155,10 @@ class StopRun extends Error {
     super(code);
   }
 }
+
+/** Verified marks per commit, and how long the first of a group waits for the others (commit-group.ts). */
+export const VERIFIED_GROUP = 32;
+export const VERIFIED_MS = 200;
 
 export function createSync(deps: SyncDeps) {
   const { db, translate } = deps;
@@ -331,6 +336,21 @@ export function createSync(deps: SyncDeps) {
     };
     emit(null);
 
+    /**
+     * Verified marks, committed in groups: a commit per scan (synchronous=FULL) blocked the
+     * main thread both lanes share for a disk flush each. A mark that fails to commit stops
+     * the run with its error; its scan goes again next run, answered by the document it made.
+     */
+    let markFault: unknown = null;
+    const verifiedMarks = new CommitGroup(db, {
+      size: VERIFIED_GROUP,
+      ms: VERIFIED_MS,
+      onError: (error) => {
+        markFault ??= error;
+        halt.abort();
+      },
+    });
+
     /** One document from wherever it stands to verified; throws what went wrong. */
     async function advance(item: Item): Promise<void> {
       let phase: Phase = 'upload';
@@ -378,7 +398,11 @@ export function createSync(deps: SyncDeps) {
         if (document.sha256 !== item.sha256) {
           throw new DmsCallError('checksum_mismatch', translate('sync.hash_mismatch', { local: item.sha256, server: document.sha256 }), 422);
         }
-        finish(item, 'verified', { server_id: document.id, server_version: document.version, error_code: null, error_message: null }, actor, { serverId: document.id, version: document.version }, runId, () => report.bytesSent, document);
+        const verified = document;
+        // Committed with the other verified marks of the next moment (commit-group.ts); a crash before then re-sends under the same key.
+        verifiedMarks.add(() =>
+          finish(item, 'verified', { server_id: verified.id, server_version: verified.version, error_code: null, error_message: null }, actor, { serverId: verified.id, version: verified.version }, runId, () => report.bytesSent, verified),
+        );
       } catch (error) {
         throw new StepFailure(error, phase);
       }
@@ -584,11 +608,15 @@ export function createSync(deps: SyncDeps) {
           }),
         ),
       );
+      // The verified marks before the hooks: the audit upload sends their entries in this run.
+      verifiedMarks.flush();
+      fault ??= markFault;
       if (fault) throw fault;
       if (!signal.aborted) for (const hook of hooks.afterRun) await hook(context, report);
     } catch (error) {
       if (!signal.aborted || fault) throw error;
     } finally {
+      verifiedMarks.flush();
       if (changed.length > 0) deps.events.emit('documents.onDidChange', { ids: changed });
     }
     report.cancelled = stopSignal.aborted;
