@@ -12,7 +12,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
@@ -20,7 +20,7 @@ import { loadSigningKey, TokenSigner } from '../server/auth/tokens';
 import { blobKey } from '../server/blobs';
 import { openDb, type Db } from '../server/db';
 import { createTestDatabase, startCluster } from '../tests/helpers/postgres';
-import { count, ms, ROOT, stats, type BenchOptions, type BenchResult, type Table } from './lib/common';
+import { count, cpuMs, ms, ROOT, stats, type BenchOptions, type BenchResult, type Table } from './lib/common';
 import { PeopleGenerator, type EmployeeRow } from './lib/people';
 
 const CLIENTS = 20;
@@ -63,16 +63,6 @@ async function startServerProcess(databaseUrl: string, dataDir: string): Promise
         child.kill('SIGTERM');
       }),
   };
-}
-
-/** The process's user + system CPU time so far, in ms (Linux /proc; 0 elsewhere). */
-function cpuMs(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
-  } catch {
-    return 0;
-  }
 }
 
 let userSerial = 0;

@@ -12,17 +12,20 @@
 // (c) resume after a SIGKILL: `lemari sync` killed once 40% of a large file went up, then run
 //     again; the bytes sent beyond the file's size, counted on the wire by a pass-through
 //     proxy (HTTP heads included), against one chunk (4 MiB).
+// LEMARI_BENCH_SYNC_PARTS=a runs (a) alone; LEMARI_BENCH_SYNC_PROFILE=<dir> writes a CPU profile
+// of the workstation across (a)'s sync.run; LEMARI_BENCH_SYNC_SERVER_FLAGS passes Node flags to
+// the server children (`--cpu-prof --cpu-prof-dir=<dir>`: profiles written as they exit).
 // Documents are put in the profile directly (sealed blob + a ready row): importing a 1 GiB
 // scan is not what is measured. The child CLI's clock runs 30 s ahead per run, so each run's
 // login takes a fresh authenticator step without waiting for one.
 
-import { fork, spawn } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fromBase32, toBase32, totpCode, TOTP_SECRET_BYTES } from '../common/auth/totp';
@@ -38,7 +41,7 @@ import { loadConfig } from '../server/config';
 import { openDb } from '../server/db';
 import { startFaultProxy } from '../tests/helpers/fault-proxy';
 import { BENCH_ADMIN } from './lib/auth';
-import { bytes, cacheDir, ROOT, seconds, verdict, type BenchOptions, type BenchResult } from './lib/common';
+import { bytes, cacheDir, cpuMs, cpuMsOfCommand, ROOT, seconds, verdict, type BenchOptions, type BenchResult } from './lib/common';
 import { ensureScans } from './lib/scans';
 
 const MIB = 1024 * 1024;
@@ -61,11 +64,35 @@ process.exitCode = await runCli(process.argv.slice(1), {
 });
 `;
 
+/**
+ * The baseline's client: a bare Node process (no app modules, so no app heap for its
+ * collector to walk) that PUTs each file, read from disk, with fetch as the workstation's
+ * DMS client does, `concurrency` at a time; prints its wall time and CPU as JSON.
+ */
+const PUT_CLIENT = `
+import { readFile } from 'node:fs/promises';
+const [url, listFile, concurrency] = process.argv.slice(1);
+const files = JSON.parse(await readFile(listFile, 'utf8'));
+const cpu = process.cpuUsage();
+const t0 = performance.now();
+let next = 0;
+await Promise.all(Array.from({ length: Number(concurrency) }, async () => {
+  while (next < files.length) {
+    const file = files[next++];
+    const res = await fetch(url + '/' + encodeURIComponent(file.split('/').pop()), { method: 'PUT', body: await readFile(file) });
+    await res.arrayBuffer();
+    if (res.status !== 201) throw new Error('PUT ' + file + ': ' + res.status);
+  }
+}));
+const used = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ ms: performance.now() - t0, cpuMs: (used.user + used.system) / 1000 }));
+`;
+
 /** Time the workstation waited on each kind of request (a), summed over requests in flight. */
 type Breakdown = Map<string, { count: number; ms: number }>;
 
 interface World {
-  server: { url: string };
+  server: { url: string; pid: number };
   breakdown: Breakdown;
   dataDir: string;
   profile: Profile;
@@ -113,9 +140,9 @@ if (process.env.LEMARI_BENCH_SYNC_CHILD) {
 }
 
 /** A server child process (its CPU is its own, as a real server's is); resolves when it listens. */
-async function startChild(kind: 'server' | 'put', dir: string, databaseUrl?: string): Promise<{ ready: FromChild; stop: () => void }> {
+async function startChild(kind: 'server' | 'put', dir: string, databaseUrl?: string): Promise<{ ready: FromChild; pid: number; stop: () => void }> {
   const child = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...(process.env.LEMARI_BENCH_SYNC_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
     env: { ...process.env, LEMARI_BENCH_SYNC_CHILD: kind, LEMARI_BENCH_DIR: dir, LEMARI_BENCH_DATABASE_URL: databaseUrl ?? '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -123,7 +150,7 @@ async function startChild(kind: 'server' | 'put', dir: string, databaseUrl?: str
     child.once('message', (message) => resolve(message as FromChild));
     child.once('exit', (code) => reject(new Error(`${kind} child exited ${code}`)));
   });
-  return { ready, stop: () => child.disconnect() };
+  return { ready, pid: child.pid!, stop: () => child.disconnect() };
 }
 
 // ---------------------------------------------------------------- parent
@@ -131,7 +158,7 @@ async function startChild(kind: 'server' | 'put', dir: string, databaseUrl?: str
 /** A central server (child process) and a profile whose admin holds the clerk's server session. */
 async function world(dir: string, databaseUrl: string | undefined): Promise<World> {
   const child = await startChild('server', join(dir, 'server'), databaseUrl);
-  const server = { url: child.ready.url };
+  const server = { url: child.ready.url, pid: child.pid };
   const login = child.ready.login!;
 
   const dataDir = join(dir, 'profil');
@@ -237,12 +264,35 @@ async function putServer(dir: string): Promise<{ server: Server; url: string }> 
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** Runs `work` over `items` with `concurrency` in flight. */
-async function inFlight<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+/** Starts counting CPU time of the named processes (and of every `postgres` process); the returned function reads the span so far. */
+function cpuSpan<K extends string>(pids: Record<K, number>): () => Record<K | 'postgres' | 'all', number> {
+  const read = () => ({ ...Object.fromEntries(Object.entries<number>(pids).map(([name, pid]) => [name, cpuMs(pid)])), postgres: cpuMsOfCommand('postgres') }) as Record<K | 'postgres', number>;
+  const start = read();
+  return () => {
+    const end = read();
+    const span = Object.fromEntries(Object.keys(end).map((name) => [name, end[name as K] - start[name as K]])) as Record<K | 'postgres' | 'all', number>;
+    span.all = Object.values<number>(span).reduce((sum, ms) => sum + ms, 0);
+    return span;
+  };
+}
+
+/** The inspector's CPU profiler on this process (the workstation of (a)); `stop` writes the .cpuprofile into `dir` and returns its path. */
+async function startProfile(): Promise<{ stop: (dir: string) => Promise<string> }> {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(dir) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `sync-workstation-${Date.now()}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(profile));
+      return file;
+    },
+  };
 }
 
 const rssOf = (pid: number): number => {
@@ -309,23 +359,57 @@ export default async function run(options: BenchOptions): Promise<BenchResult> {
     await w.call('sync.queue', {});
     log('sync: syncing');
     w.breakdown.clear();
-    let t0 = performance.now();
+    const syncCpu = cpuSpan({ workstation: process.pid, server: w.server.pid });
+    const profiling = process.env.LEMARI_BENCH_SYNC_PROFILE ? await startProfile() : null;
+    const t0 = performance.now();
     const report = (await w.call('sync.run', {})) as { verified: number; problems: unknown[]; remaining: number };
     const syncMs = performance.now() - t0;
+    if (profiling) notes.push(`Workstation CPU profile of sync.run: ${await profiling.stop(process.env.LEMARI_BENCH_SYNC_PROFILE!)}`);
+    const syncCpuMs = syncCpu();
     if (report.verified !== scans.files.length) throw new Error(`sync verified ${report.verified} of ${scans.files.length}: ${JSON.stringify(report.problems).slice(0, 500)}`);
 
     const put = await startChild('put', join(dir, 'put'));
     log('sync: plain PUT of the same bytes');
-    t0 = performance.now();
-    await inFlight(scans.files, DEFAULT_SETTINGS.syncConcurrency, async (file) => {
-      const res = await fetch(`${put.ready.url}/${encodeURIComponent(basename(file.path))}`, { method: 'PUT', body: await readFile(file.path) });
-      if (res.status !== 201) throw new Error(`PUT ${file.name}: ${res.status}`);
-    });
-    const putMs = performance.now() - t0;
+    const putCpu = cpuSpan({ server: put.pid });
+    const listFile = join(dir, 'put-files.json');
+    writeFileSync(listFile, JSON.stringify(scans.files.map((file) => file.path)));
+    const client = spawnSync(process.execPath, ['--input-type=module', '-e', PUT_CLIENT, put.ready.url, listFile, String(DEFAULT_SETTINGS.syncConcurrency)], { encoding: 'utf8' });
+    if (client.status !== 0) throw new Error(`PUT client exited ${client.status}: ${client.stderr.slice(0, 500)}`);
+    const { ms: putMs, cpuMs: clientCpuMs } = JSON.parse(client.stdout) as { ms: number; cpuMs: number };
+    const putCpuMs = putCpu();
+    putCpuMs.all += clientCpuMs;
     put.stop();
     const ratio = putMs / syncMs;
     met &&= ratio >= TARGET_RATIO;
     const rate = (ms: number) => `${((scans.totalBytes / MIB) * 1000 / ms).toFixed(1)} MiB/s`;
+    const cpuTable = {
+      title: '(a) CPU time by process over each run (user + system; two cores share them all)',
+      headers: ['run', 'wall', 'workstation / PUT client', 'server', 'PostgreSQL', 'all', 'busy share of 2 cores'],
+      rows: [
+        ['plain HTTP PUT', seconds(putMs), seconds(clientCpuMs), seconds(putCpuMs.server), '-', seconds(putCpuMs.all), `${((putCpuMs.all / (2 * putMs)) * 100).toFixed(0)}%`],
+        ['Lemari sync', seconds(syncMs), seconds(syncCpuMs.workstation), seconds(syncCpuMs.server), seconds(syncCpuMs.postgres), seconds(syncCpuMs.all), `${((syncCpuMs.all / (2 * syncMs)) * 100).toFixed(0)}%`],
+      ],
+    };
+    const breakdownTable = {
+      title: '(a) where the sync waits: requests by kind (time summed over the files in flight)',
+      headers: ['request', 'count', 'total', 'mean'],
+      rows: [...w.breakdown].sort((x, y) => y[1].ms - x[1].ms).map(([key, { count, ms }]) => [key, count, seconds(ms), `${(ms / count).toFixed(1)} ms`]),
+    };
+    const throughputTable = {
+      title: `(a) ${scans.files.length} scans, ${bytes(scans.totalBytes)}, to a local server (${cluster ? 'PostgreSQL' : 'PGlite'}, blobs on disk); ${DEFAULT_SETTINGS.syncConcurrency} files in flight`,
+      headers: ['what', 'time', 'throughput', 'vs PUT', 'target', 'verdict'],
+      rows: [
+        ['plain HTTP PUT, fsync per file (baseline)', seconds(putMs), rate(putMs), '1.00', '', ''],
+        ['Lemari sync: documents.send per scan (tus + commit above 4 MiB), hash checked', seconds(syncMs), rate(syncMs), ratio.toFixed(2), `>= ${TARGET_RATIO}`, ratio >= TARGET_RATIO ? 'met' : 'NOT MET'],
+      ],
+    };
+    const notesA = [
+      ...notes,
+      'The server and the PUT server are child processes; (a)\'s workstation and PUT client run in the bench process; (b) and (c) run `lemari sync` as a child process (startup and login included in its time).',
+      'PUT reads each file from disk; the sync reads it from the sealed (encrypted) blob store, as a clerk\'s workstation does.',
+      'PostgreSQL is the bench\'s throwaway cluster (tests/helpers/postgres.ts: fsync and synchronous_commit off); its CPU is the sum over every `postgres` process.',
+    ];
+    if (process.env.LEMARI_BENCH_SYNC_PARTS === 'a') return { name: 'sync', met, tables: [throughputTable, cpuTable, breakdownTable], notes: [...notesA, 'Part (a) only (LEMARI_BENCH_SYNC_PARTS=a).'] };
 
     // ---------------------------------------------------------------- (b) memory while a large file syncs
     log(`sync: a ${bytes(bigBytes)} file, RSS of the child`);
@@ -375,19 +459,9 @@ export default async function run(options: BenchOptions): Promise<BenchResult> {
       name: 'sync',
       met,
       tables: [
-        {
-          title: `(a) ${scans.files.length} scans, ${bytes(scans.totalBytes)}, to a local server (${cluster ? 'PostgreSQL' : 'PGlite'}, blobs on disk); ${DEFAULT_SETTINGS.syncConcurrency} files in flight`,
-          headers: ['what', 'time', 'throughput', 'vs PUT', 'target', 'verdict'],
-          rows: [
-            ['plain HTTP PUT, fsync per file (baseline)', seconds(putMs), rate(putMs), '1.00', '', ''],
-            ['Lemari sync: documents.send per scan (tus + commit above 4 MiB), hash checked', seconds(syncMs), rate(syncMs), ratio.toFixed(2), `>= ${TARGET_RATIO}`, ratio >= TARGET_RATIO ? 'met' : 'NOT MET'],
-          ],
-        },
-        {
-          title: '(a) where the sync waits: requests by kind (time summed over the files in flight)',
-          headers: ['request', 'count', 'total', 'mean'],
-          rows: [...w.breakdown].sort((x, y) => y[1].ms - x[1].ms).map(([key, { count, ms }]) => [key, count, seconds(ms), `${(ms / count).toFixed(1)} ms`]),
-        },
+        throughputTable,
+        cpuTable,
+        breakdownTable,
         {
           title: `(b) workstation memory while one ${bytes(bigBytes)} file syncs (\`lemari sync\`, RSS every 25 ms)`,
           headers: ['RSS at start', 'RSS when the upload began', 'peak RSS', 'growth', 'target', 'verdict', 'time'],
@@ -399,11 +473,7 @@ export default async function run(options: BenchOptions): Promise<BenchResult> {
           rows: [[bytes(sentBeforeKill), bytes(sentOnResume), bytes(extra), `<= one chunk (${bytes(CHUNK)})`, verdict(extra, CHUNK)]],
         },
       ],
-      notes: [
-        ...notes,
-        'The server and the PUT server are child processes; (a)\'s workstation and PUT client run in the bench process; (b) and (c) run `lemari sync` as a child process (startup and login included in its time).',
-        'PUT reads each file from disk; the sync reads it from the sealed (encrypted) blob store, as a clerk\'s workstation does.',
-      ],
+      notes: notesA,
     };
   } finally {
     await w.close();

@@ -3,7 +3,7 @@
 // the cache folder for generated inputs (.bench-data/, gitignored).
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -113,4 +113,38 @@ export async function sample(fn: () => unknown | Promise<unknown>, limits: { war
     samples.push(performance.now() - t0);
   }
   return samples;
+}
+
+/** A process's user + system CPU time so far, in ms (Linux /proc; 0 elsewhere or once it is gone). */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU time so far (ms) of every running process whose command is `comm` (e.g. all of a
+ * PostgreSQL cluster's backends); a backend that exited between two readings takes its time
+ * with it, so compare readings over a span where the processes live throughout.
+ */
+export function cpuMsOfCommand(comm: string): number {
+  let total = 0;
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return 0;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) === comm) total += cpuMs(Number(pid));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
