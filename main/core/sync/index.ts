@@ -525,13 +525,7 @@ export function createSync(deps: SyncDeps) {
      * in-memory body whole once more), and a request that ends early closes the file.
      */
     function streamed(sha256: string, start: number, end: number): Payload {
-      const source = deps.blobs;
-      return {
-        length: end - start,
-        stream: (async function* () {
-          for await (const chunk of source.stream(sha256, { start, end: end - 1 })) yield chunk as Uint8Array;
-        })(),
-      };
+      return { length: end - start, stream: deps.blobs.pieces(sha256, { start, end: end - 1 }) };
     }
 
     /** One document, with retries; answers how it ended. */

@@ -21,6 +21,8 @@ export interface BlobStore {
   read(sha256: string): Promise<Buffer>;
   /** The content, or an inclusive byte range of it. */
   stream(sha256: string, range?: { start: number; end: number }): Readable;
+  /** What `stream` gives, as plain pieces (each a fresh buffer) for a consumer that needs no Node stream: a request body. */
+  pieces(sha256: string, range?: { start: number; end: number }): AsyncIterable<Buffer>;
   size(sha256: string): Promise<number>;
   /** Recomputes a blob's hash from disk; null if missing, 'unreadable' if it fails authentication. */
   hashOnDisk(sha256: string): Promise<string | null>;
@@ -28,6 +30,9 @@ export interface BlobStore {
 }
 
 const SHA = /^[a-f0-9]{64}$/;
+
+/** Sealed chunks read at once (64 KiB each): a scan of a few hundred KiB in one read. */
+const READ_CHUNKS = 16;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -118,6 +123,10 @@ export class FileBlobStore implements BlobStore {
     return Readable.from(this.chunks(sha256, range));
   }
 
+  pieces(sha256: string, range?: { start: number; end: number }): AsyncIterable<Buffer> {
+    return this.chunks(sha256, range);
+  }
+
   async size(sha256: string): Promise<number> {
     const fileSize = (await stat(this.pathOf(sha256))).size;
     return this.key ? plainSizeOf(fileSize) : fileSize;
@@ -142,7 +151,12 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
-  /** The content in pieces, decrypting only the chunks a range touches. */
+  /**
+   * The content in pieces, decrypting only the chunks a range touches. Sealed chunks are read
+   * READ_CHUNKS at a time into one buffer reused for the whole blob (each piece yielded is the
+   * decipher's own fresh output): one read per 1 MiB instead of one per 64 KiB chunk, and no
+   * new buffer per read for the garbage collector to account for.
+   */
   private async *chunks(sha256: string, range?: { start: number; end: number }): AsyncGenerator<Buffer> {
     if (!this.key) {
       for await (const piece of createReadStream(this.pathOf(sha256), range)) yield piece as Buffer;
@@ -159,14 +173,23 @@ export class FileBlobStore implements BlobStore {
       const start = range?.start ?? 0;
       const end = Math.min(range?.end ?? plainSize - 1, plainSize - 1);
       if (end < start) return;
-      for (let index = Math.floor(start / CHUNK_BYTES); index <= Math.floor(end / CHUNK_BYTES) && index < count; index++) {
-        const span = chunkSpan(index, plainSize);
-        const sealed = Buffer.allocUnsafe(span.length); // filled by the read, checked below
-        const { bytesRead } = await handle.read(sealed, 0, span.length, span.offset);
-        if (bytesRead !== span.length) throw new SealedBlobError(`chunk ${index} is cut short`);
-        const plain = openChunk(this.key, nonce, index, count, sealed);
-        const from = index * CHUNK_BYTES;
-        yield plain.subarray(Math.max(0, start - from), Math.min(plain.length, end - from + 1));
+      const first = Math.floor(start / CHUNK_BYTES);
+      const last = Math.min(Math.floor(end / CHUNK_BYTES), count - 1);
+      let sealed: Buffer | null = null; // filled by each read, checked below
+      for (let batch = first; batch <= last; batch += READ_CHUNKS) {
+        const upTo = Math.min(last, batch + READ_CHUNKS - 1);
+        const from = chunkSpan(batch, plainSize).offset;
+        const until = chunkSpan(upTo, plainSize);
+        const length = until.offset + until.length - from;
+        sealed ??= Buffer.allocUnsafe(length);
+        const { bytesRead } = await handle.read(sealed, 0, length, from);
+        for (let index = batch; index <= upTo; index++) {
+          const span = chunkSpan(index, plainSize);
+          if (span.offset + span.length - from > bytesRead) throw new SealedBlobError(`chunk ${index} is cut short`);
+          const plain = openChunk(this.key, nonce, index, count, sealed.subarray(span.offset - from, span.offset - from + span.length));
+          const at = index * CHUNK_BYTES;
+          yield plain.subarray(Math.max(0, start - at), Math.min(plain.length, end - at + 1));
+        }
       }
     } finally {
       await handle.close();

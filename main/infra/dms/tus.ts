@@ -19,10 +19,32 @@ import { DmsCallError, errorOf, readAnswer } from './index';
  */
 export type Payload = Uint8Array | { stream: AsyncIterable<Uint8Array>; length: number };
 
+/**
+ * A streamed payload as fetch's body: a plain (not byte) web stream over the pieces, pulled
+ * one at a time. fetch copies every piece of an async iterable it is given (undici wraps it in
+ * a byte stream and clones each chunk); a web stream's chunks go to the socket as they are.
+ */
+function webStream(pieces: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = pieces[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { value, done } = await iterator.next();
+        if (done) controller.close();
+        else if (value.byteLength > 0) controller.enqueue(value);
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
 /** The body and headers of a request carrying `payload`. */
 function bodyOf(payload: Payload): { body: RequestInit['body']; duplex?: 'half'; headers: Record<string, string> } {
   if (payload instanceof Uint8Array) return { body: payload, headers: {} };
-  return { body: payload.stream as RequestInit['body'], duplex: 'half', headers: { 'content-length': String(payload.length) } };
+  return { body: webStream(payload.stream), duplex: 'half', headers: { 'content-length': String(payload.length) } };
 }
 
 export interface TusUploads {
