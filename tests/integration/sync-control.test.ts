@@ -129,6 +129,43 @@ describe('sync run control', () => {
     expect(onServer.map((d) => d.sha256).sort()).toEqual([...hashes].sort());
   });
 
+  it('small documents are marked sent ahead in one commit; marks whose request never left are taken back when the run stops', async () => {
+    const w = await world();
+    await w.call('settings.update', { syncConcurrency: 1 });
+    const ids = await w.labelled([
+      { name: 'minimal-document.pdf', nip: KNOWN[0] },
+      { name: 'crazyones-pdfa.pdf', nip: KNOWN[1] },
+      { name: 'pdflatex-4-pages.pdf', nip: KNOWN[0] },
+    ]);
+    const marks = () =>
+      w.profile.db.prepare('SELECT document_id, state, commit_sent_at FROM document_sync ORDER BY document_id').all() as { document_id: number; state: string; commit_sent_at: string | null }[];
+    let atFirstSend: ReturnType<typeof marks> | null = null;
+    let editWhileMarked: unknown = null;
+    let cancelled: Promise<{ dequeued: number }> | null = null;
+    w.hook.current = async (url, init, next) => {
+      if (init.method === 'POST' && new URL(url).pathname === '/v1/documents/send' && !atFirstSend) {
+        // Before the first request leaves, all three marks are on disk, from one commit.
+        atFirstSend = marks();
+        // A page edit would be told apart from what may already be on the server: refused.
+        editWhileMarked = await w.call('pages.rotate', { id: ids[2], pages: [1], degrees: 90 }).catch((error: unknown) => error);
+        const res = await next(url, init);
+        cancelled = w.call('sync.cancel', {});
+        return res;
+      }
+      return next(url, init);
+    };
+    await w.call('sync.queue', {});
+    expect(await w.call('sync.run', {})).toMatchObject({ phase: 'cancelled', cancelled: true });
+    expect(atFirstSend).toHaveLength(3);
+    expect(new Set(atFirstSend!.map((row) => `${row.state} ${row.commit_sent_at}`)).size).toBe(1);
+    expect(atFirstSend![0]).toMatchObject({ state: 'uploading', commit_sent_at: expect.any(String) });
+    expect((editWhileMarked as Error).message).toMatch(/^pages.rotate: conflict/);
+    // The first went; the other two never left, so the cancel could take them out of the queue.
+    expect(await cancelled).toEqual({ dequeued: 2 });
+    expect(marks().map((row) => row.document_id)).toEqual([ids[0]]);
+    expect(await w.call('sync.status', {})).toMatchObject({ pending: 1, readyNotQueued: 2 });
+  });
+
   it('cancel while nothing runs dequeues every document not yet sent', async () => {
     const w = await world();
     await w.labelled([

@@ -5,8 +5,9 @@
 // offset, then committed. Either carries the idempotency key chosen when it was queued (a
 // repeated send or commit answers the same document, never a second one); then the server's
 // SHA-256, as that answer gave it (read back only when the answer was lost), must be the
-// local one before the document is marked verified. A small document costs two local
-// commits: 'uploading' with commit_sent_at before its request, verified after. Network errors and 5xx back off with jitter and try again; a 4xx
+// local one before the document is marked verified. A small document's local commits are
+// taken in groups: 'uploading' with commit_sent_at before its request (marked ahead for the
+// next few), verified after (with the next few). Network errors and 5xx back off with jitter and try again; a 4xx
 // about the document marks it rejected with the server's reason and the run moves on; a
 // document that keeps failing is left queued with its last error so the others still go. A
 // revoked server session stops the run and keeps the queue. Every step is written down
@@ -149,6 +150,9 @@ class StepFailure extends Error {
   }
 }
 
+/** The document left the queue while its send was being prepared: nothing was sent. */
+class Dequeued extends Error {}
+
 /** The run ends here: the queue stays as it is. */
 class StopRun extends Error {
   constructor(readonly code: 'session_revoked') {
@@ -159,6 +163,8 @@ class StopRun extends Error {
 /** Verified marks per commit, and how long the first of a group waits for the others (commit-group.ts). */
 export const VERIFIED_GROUP = 32;
 export const VERIFIED_MS = 200;
+/** Small documents whose send marks one commit takes ahead of their requests (see `reserve` in run). */
+export const SEND_MARK_GROUP = 16;
 
 export function createSync(deps: SyncDeps) {
   const { db, translate } = deps;
@@ -351,6 +357,53 @@ export function createSync(deps: SyncDeps) {
       },
     });
 
+    /**
+     * Send marks taken ahead. A document's key may name a server document from the moment its
+     * documents.send leaves, so 'uploading' with commit_sent_at must be durable before then; one
+     * commit (synchronous=FULL) per scan blocked the main thread both lanes share. So the first
+     * small document of a group marks itself and the next ones of the list (up to
+     * SEND_MARK_GROUP) in one commit. A mark whose request never left is taken back when the run
+     * ends (a cancel then dequeues the document as before); after a crash it stays, which only
+     * means the next run sends that document with its key, as for any mark.
+     */
+    const reserved = new Map<number, { at: string; state: string }>();
+    const position = new Map(items.map((item, index) => [item.document_id, index]));
+    const fresh = (item: Item) =>
+      (item.state === 'queued' || item.state === 'uploading') && item.commit_sent_at === null && item.upload_url === null && item.server_id === null && item.size <= Math.min(tuned.chunkBytes, DOCUMENT_SEND.maxBytes);
+    const markSent = db.prepare(
+      `UPDATE document_sync SET state = 'uploading', commit_sent_at = @at, updated_at = @at
+        WHERE document_id = @id AND commit_sent_at IS NULL AND upload_url IS NULL AND server_id IS NULL AND state IN ('queued', 'uploading')`,
+    );
+    const unmarkSent = db.prepare(
+      `UPDATE document_sync SET state = @state, commit_sent_at = NULL, updated_at = @now
+        WHERE document_id = @id AND commit_sent_at = @at AND server_id IS NULL AND upload_url IS NULL`,
+    );
+    /** `item` (read just now, unmarked) and the fresh small documents after it in the list, marked in one commit. */
+    function reserve(item: Item): void {
+      const at = nowIso();
+      const group = [item];
+      for (let index = (position.get(item.document_id) ?? items.length) + 1; index < items.length && group.length < SEND_MARK_GROUP; index++) {
+        if (fresh(items[index]) && !reserved.has(items[index].document_id)) group.push(items[index]);
+      }
+      writeTransaction(db, () => {
+        for (const member of group) {
+          if (markSent.run({ id: member.document_id, at }).changes === 1) reserved.set(member.document_id, { at, state: member.state });
+        }
+      });
+      // Taken out of the queue since it was read (a page edit dequeues it): its request must not leave.
+      if (!reserved.has(item.document_id)) throw new Dequeued();
+      Object.assign(item, { state: 'uploading', commit_sent_at: at });
+    }
+    /** Marks whose requests never left, taken back (the run is over). */
+    function releaseReserved(): void {
+      if (reserved.size === 0) return;
+      const now = nowIso();
+      writeTransaction(db, () => {
+        for (const [id, { at, state }] of reserved) unmarkSent.run({ id, at, state, now });
+      });
+      reserved.clear();
+    }
+
     /** One document from wherever it stands to verified; throws what went wrong. */
     async function advance(item: Item): Promise<void> {
       let phase: Phase = 'upload';
@@ -432,11 +485,13 @@ export function createSync(deps: SyncDeps) {
       const token = await validToken();
       const bytes = streamed(item.sha256, 0, item.size);
       await throttle.take(bytes.length, signal);
-      if (item.commit_sent_at === null || item.state !== 'uploading') {
-        const at = nowIso();
-        update(item.document_id, { state: 'uploading', commit_sent_at: at });
-        Object.assign(item, { state: 'uploading', commit_sent_at: at });
+      if (item.commit_sent_at === null) reserve(item);
+      else if (item.state !== 'uploading') {
+        update(item.document_id, { state: 'uploading' });
+        item.state = 'uploading';
       }
+      // The request leaves now: its mark stays whatever happens to the run.
+      reserved.delete(item.document_id);
       const input = {
         idempotencyKey: item.idempotency_key,
         sha256: item.sha256,
@@ -540,6 +595,7 @@ export function createSync(deps: SyncDeps) {
         } catch (failure) {
           if (signal.aborted) throw failure;
           const { error, phase } = failure as StepFailure;
+          if (error instanceof Dequeued) return;
           const verdict = verdictOf(error, phase);
           if (verdict.kind === 'stop') throw new StopRun(verdict.code);
           if (verdict.kind === 'refresh') {
@@ -611,6 +667,7 @@ export function createSync(deps: SyncDeps) {
       if (!signal.aborted || fault) throw error;
     } finally {
       verifiedMarks.flush();
+      releaseReserved();
       if (changed.length > 0) deps.events.emit('documents.onDidChange', { ids: changed });
     }
     report.cancelled = stopSignal.aborted;
