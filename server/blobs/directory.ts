@@ -25,7 +25,33 @@ const CANNOT_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK'
 export class DirectoryBlobStore implements BlobStore {
   readonly kind = 'directory';
 
+  /** Shard folders known to exist: a blob's folder is made once, not asked for on every store. */
+  private readonly folders = new Set<string>();
+
   constructor(private readonly root: string) {}
+
+  /** Makes the folder `file` goes in, unless this node made (or found) it already. */
+  private async folderOf(file: string): Promise<string> {
+    const folder = dirname(file);
+    if (!this.folders.has(folder)) {
+      await mkdir(folder, { recursive: true });
+      this.folders.add(folder);
+    }
+    return folder;
+  }
+
+  /** `step` (a link or rename into `file`'s folder), once more after making the folder should someone have removed it. */
+  private async intoFolder(file: string, step: () => Promise<void>): Promise<string> {
+    const folder = await this.folderOf(file);
+    try {
+      await step();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || !this.folders.delete(folder)) throw error;
+      await this.folderOf(file);
+      await step();
+    }
+    return folder;
+  }
 
   private path(key: string): string {
     const file = resolve(this.root, key);
@@ -50,10 +76,10 @@ export class DirectoryBlobStore implements BlobStore {
 
   async putFile(key: string, path: string, facts: BlobFacts): Promise<BlobStat> {
     const file = this.path(key);
-    await mkdir(dirname(file), { recursive: true });
     await fsync(path); // the upload's bytes were written without fsync
+    let folder: string;
     try {
-      await link(path, file);
+      folder = await this.intoFolder(file, () => link(path, file));
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       // Content addressed: a blob already under this key has these very bytes.
@@ -61,7 +87,24 @@ export class DirectoryBlobStore implements BlobStore {
       if (CANNOT_LINK.has(code)) return this.write(key, createReadStream(path), facts);
       throw error;
     }
-    await fsync(dirname(file));
+    await fsync(folder);
+    return { size: facts.size };
+  }
+
+  async moveFile(key: string, path: string, facts: BlobFacts): Promise<BlobStat> {
+    const file = this.path(key);
+    await fsync(path);
+    let folder: string;
+    try {
+      // Content addressed: a blob already under this key has these very bytes, so replacing it changes nothing.
+      folder = await this.intoFolder(file, () => rename(path, file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      const stored = await this.write(key, createReadStream(path), facts);
+      await rm(path, { force: true });
+      return stored;
+    }
+    await fsync(folder);
     return { size: facts.size };
   }
 

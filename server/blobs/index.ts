@@ -29,6 +29,11 @@ export interface BlobStore {
    * twice); the file itself is left for the caller to remove.
    */
   putFile(key: string, path: string, facts: BlobFacts): Promise<BlobStat>;
+  /**
+   * putFile for a file the caller gives away (a private temp file): once it resolves, no file
+   * is left at `path`. The directory store renames it into place (no link to undo, no unlink).
+   */
+  moveFile(key: string, path: string, facts: BlobFacts): Promise<BlobStat>;
   remove(key: string): Promise<void>;
 }
 

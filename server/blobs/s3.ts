@@ -10,6 +10,7 @@
 // Put/Get with Range/Head/Delete, multipart, XML errors): no real S3 or MinIO was
 // available where this was written, so behaviour specific to one vendor is untested.
 import { createReadStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -112,6 +113,12 @@ export class S3BlobStore implements BlobStore {
 
   async putFile(key: string, path: string, facts: BlobFacts): Promise<BlobStat> {
     return this.write(key, createReadStream(path, { highWaterMark: MIB }), facts);
+  }
+
+  async moveFile(key: string, path: string, facts: BlobFacts): Promise<BlobStat> {
+    const stored = await this.putFile(key, path, facts);
+    await rm(path, { force: true });
+    return stored;
   }
 
   async remove(key: string): Promise<void> {

@@ -7,11 +7,11 @@
 // the Lemari-Document header; a key already used answers from what was stored (the body
 // is not read); check the file name and the label exactly as documents.commit does; then
 // stream the body into a private temp file of the upload directory while hashing it,
-// fsync, compare the SHA-256 with the declared one, link the file into the blob store
+// compare the SHA-256 with the declared one, fsync and move the file into the blob store
 // (content addressed: known bytes are already there), and insert the document with its
 // (complete) upload row in one statement. A cut body, a mismatch or a failed insert
 // leaves no row, and at most a blob nobody refers to (the same bytes a tus upload would
-// have left complete); the temp file always goes.
+// have left complete); the temp file always goes (moved, or removed).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -48,7 +48,7 @@ async function receive(body: IncomingMessage, path: string, size: number): Promi
   });
   const file = createWriteStream(path, { flags: 'wx', highWaterMark: 1024 * 1024 });
   // The parser delivers at most Content-Length bytes; fewer means the client went away. No
-  // fsync here: putFile fsyncs the file before linking it, and known bytes need none.
+  // fsync here: moveFile fsyncs the file before moving it into place, and known bytes need none.
   await pipeline(body, tap, file);
   if (seen !== size) throw new DmsError('invalid_input', `The body had ${seen} bytes; Content-Length said ${size}.`);
   return { sha256: hash.digest('hex'), head: Buffer.concat(heads) };
@@ -90,6 +90,7 @@ export async function registerDocumentSend(app: FastifyInstance, deps: ServerDep
     const checked = checkLabel(label, facts, reference, deps.now());
 
     const path = join(temp, randomBytes(16).toString('hex'));
+    let moved = false;
     try {
       let received: { sha256: string; head: Buffer };
       try {
@@ -102,8 +103,11 @@ export async function registerDocumentSend(app: FastifyInstance, deps: ServerDep
         throw new DmsError('checksum_mismatch', 'The bytes received do not hash to the declared SHA-256; nothing was kept.', { declared: input.sha256, received: received.sha256 });
       }
       const key = blobKey(input.sha256);
-      // putFile fsyncs the file before it links it: the bytes are on disk before any row names them.
-      if (!(await blobs.stat(key))) await blobs.putFile(key, path, { size, sha256: input.sha256 });
+      // moveFile fsyncs the file before it moves it into place: the bytes are on disk before any row names them.
+      if (!(await blobs.stat(key))) {
+        await blobs.moveFile(key, path, { size, sha256: input.sha256 });
+        moved = true;
+      }
       // The document and its (complete) upload row, as a tus upload would have left it: one statement.
       const row = await insertDocument(
         db,
@@ -131,7 +135,7 @@ export async function registerDocumentSend(app: FastifyInstance, deps: ServerDep
       // Another request with this key won the race: answer with its document.
       return replay(await findByKey(db, principal.instansiId, input.idempotencyKey), hash);
     } finally {
-      await rm(path, { force: true });
+      if (!moved) await rm(path, { force: true });
     }
   };
 

@@ -3,7 +3,7 @@
 // large streams of unknown length as multipart uploads; the SHA-256 checked by the object
 // store; a wrong key refused. Then a whole server on S3: a tus upload lands in the bucket.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -57,6 +57,16 @@ describe('S3 blob store against the stand-in', () => {
     expect(await store.stat(key)).toBeNull();
     await expect(store.read(key)).rejects.toMatchObject({ code: 'ENOENT' });
     await store.remove(key); // absent: still fine
+  });
+
+  it('moves a file it is given: stored as putFile stores it, and the local file is gone', async () => {
+    const bytes = randomBytes(70_000);
+    const file = join(dir, 'send-temp');
+    writeFileSync(file, bytes);
+    const key = blobKey(sha256(bytes));
+    expect(await store.moveFile(key, file, { size: bytes.length, sha256: sha256(bytes) })).toEqual({ size: bytes.length });
+    expect(Buffer.compare(s3.objects.get(key)!, bytes)).toBe(0);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('refuses bytes that do not match the SHA-256 given with them', async () => {
