@@ -16,6 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import { loadServerKey, SecretSealer } from '../server/auth/sealing';
 import { loadSigningKey, TokenSigner } from '../server/auth/tokens';
 import { blobKey } from '../server/blobs';
 import { openDb, type Db } from '../server/db';
@@ -238,7 +239,8 @@ export default async function serverCommitBench(options: BenchOptions): Promise<
     const dataDir = join(work, 'server');
     server = await startServerProcess(databaseUrl, dataDir);
     db = await openDb({ databaseUrl, dataDir: '', poolSize: 4 });
-    const signer = new TokenSigner(await loadSigningKey(db));
+    // The server made its key file in its data directory on start (server/auth/sealing.ts).
+    const signer = new TokenSigner(await loadSigningKey(db, new SecretSealer(await loadServerKey(join(dataDir, 'secret.key')))));
     const people = new PeopleGenerator(11);
     const shapes = [
       { name: `POST /v1/documents, ${CLIENTS} workstations of one instansi`, instansi: ['BENCH1'], employeesPerInstansi: 1000 },

@@ -37,6 +37,7 @@ import { ConfSettingsStore, DEFAULT_SETTINGS } from '../main/infra/settings';
 import { BLOBS_DIR, openProfile, type Profile } from '../main/profile';
 import { startServer } from '../server/app';
 import { passwords } from '../server/auth/password';
+import { sealPurpose } from '../server/auth/sealing';
 import { loadConfig } from '../server/config';
 import { openDb } from '../server/db';
 import { startFaultProxy } from '../tests/helpers/fault-proxy';
@@ -118,7 +119,7 @@ async function serverChild(dir: string, databaseUrl: string | undefined): Promis
   const serverSecret = toBase32(randomBytes(TOTP_SECRET_BYTES));
   await server.deps.db.query(
     "insert into users (instansi_id, nip, name, role, status, password_hash, totp_secret) values ('BENCH', $1, $2, 'admin', 'active', $3, $4)",
-    [BENCH_ADMIN.nip, BENCH_ADMIN.nama, await passwords.hash(BENCH_ADMIN.password), serverSecret],
+    [BENCH_ADMIN.nip, BENCH_ADMIN.nama, await passwords.hash(BENCH_ADMIN.password), server.deps.sealer.seal(sealPurpose.totp(BENCH_ADMIN.nip), serverSecret)],
   );
   const json = async (path: string, body: unknown, token?: string) => {
     const res = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { dmsRoutes } from '../common/dms';
 import { auditHandlers } from './audit';
 import { authHandlers } from './auth';
+import { checkServerKey, loadServerKey, SecretSealer } from './auth/sealing';
 import { authenticate, loadSigningKey, TokenSigner } from './auth/tokens';
 import { openBlobStore } from './blobs/open';
 import type { ServerConfig } from './config';
@@ -59,12 +60,15 @@ export async function buildServer(config: ServerConfig, options: ServerOptions =
   });
   const db = options.db ?? (await openDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pg` }));
   await migrate(db);
+  const sealer = new SecretSealer(await loadServerKey(config.secretKeyFile));
+  await checkServerKey(db, sealer, config.secretKeyFile);
   const now = options.now ?? Date.now;
   const deps: ServerDeps = {
     config,
     db,
     blobs: await openBlobStore(config.blobs),
-    signer: new TokenSigner(await loadSigningKey(db), now),
+    signer: new TokenSigner(await loadSigningKey(db, sealer), now),
+    sealer,
     now,
     log: app.log,
     mailer: openMailer(config.mail, app.log),

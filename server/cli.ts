@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import QRCode from 'qrcode';
 import { startServer } from './app';
+import { checkServerKey, loadServerKey, SecretSealer } from './auth/sealing';
 import { loadSecretDigest } from './auth/secrets';
 import { listDevices, revokeDevice } from './auth/devices';
 import { listAccounts, updateAccount } from './auth/accounts';
@@ -21,7 +22,7 @@ export interface CliIo {
   env: Record<string, string | undefined>;
 }
 
-const USAGE = `Usage: lemari-server [serve] [--port N] [--host H] [--data-dir DIR]
+const USAGE = `Usage: lemari-server [serve] [--port N] [--host H] [--data-dir DIR] [--secret-key-file F]
        lemari-server instansi create <id> <name>
        lemari-server admin create --instansi ID --nip NIP --name NAME --email E [--json]
        lemari-server devices list --instansi ID [--json]
@@ -31,7 +32,9 @@ const USAGE = `Usage: lemari-server [serve] [--port N] [--host H] [--data-dir DI
 
 Environment: DATABASE_URL (PostgreSQL; default PGlite in DIR/pg), S3_BUCKET and S3_* (object
 storage; default DIR/blobs), SMTP_URL (default: mails written to DIR/mail), LOG_LEVEL,
-LEMARI_RATE_WINDOW_SECONDS, LEMARI_RATE_PER_ADDRESS, LEMARI_RATE_PER_NIP (auth rate limits).
+LEMARI_RATE_WINDOW_SECONDS, LEMARI_RATE_PER_ADDRESS, LEMARI_RATE_PER_NIP (auth rate limits),
+LEMARI_SECRET_KEY_FILE (the server key that seals TOTP secrets and token keys in the database;
+default DIR/secret.key, made on first start; the same file on every node, kept with backups).
 
 The administration commands open the database themselves. With the embedded database
 (PGlite in DIR/pg) stop the server first: one process at a time may open it.
@@ -61,11 +64,14 @@ function positional(args: string[], index: number, what: string): string {
   return value;
 }
 
-async function withDb<T>(config: ServerConfig, fn: (db: Db) => Promise<T>): Promise<T> {
+async function withDb<T>(config: ServerConfig, fn: (db: Db, sealer: SecretSealer) => Promise<T>): Promise<T> {
   const db = await openDb({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pg`, poolSize: 2 });
   try {
     await migrate(db);
-    return await fn(db);
+    // The same key as the server's: an account made here must open on every node.
+    const sealer = new SecretSealer(await loadServerKey(config.secretKeyFile));
+    await checkServerKey(db, sealer, config.secretKeyFile);
+    return await fn(db, sealer);
   } finally {
     await db.close();
   }
@@ -73,7 +79,7 @@ async function withDb<T>(config: ServerConfig, fn: (db: Db) => Promise<T>): Prom
 
 const print = (io: CliIo, text: string) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 
-type AdminCommand = (db: Db, args: string[], options: Options, io: CliIo) => Promise<void>;
+type AdminCommand = (db: Db, args: string[], options: Options, io: CliIo, sealer: SecretSealer) => Promise<void>;
 
 const ADMIN_COMMANDS: Record<string, AdminCommand> = {
   async 'instansi create'(db, args, options, io) {
@@ -86,10 +92,10 @@ const ADMIN_COMMANDS: Record<string, AdminCommand> = {
     print(io, options.json ? JSON.stringify({ id, name }) : `Instansi ${id} (${name}) created.`);
   },
 
-  async 'admin create'(db, _args, options, io) {
+  async 'admin create'(db, _args, options, io, sealer) {
     const input = { instansiId: required(options, 'instansi'), nip: required(options, 'nip'), name: required(options, 'name'), email: required(options, 'email') };
-    const digest = await loadSecretDigest(db);
-    const made = await db.transaction((tx) => createPendingAccount(tx, digest, { ...input, role: 'admin' }, Date.now()));
+    const digest = await loadSecretDigest(db, sealer);
+    const made = await db.transaction((tx) => createPendingAccount(tx, digest, sealer, { ...input, role: 'admin' }, Date.now()));
     if (options.json) {
       print(io, JSON.stringify({ ...input, role: 'admin', status: 'pending', ...made }));
       return;
@@ -166,6 +172,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       'data-dir': { type: 'string' },
+      'secret-key-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       instansi: { type: 'string' },
       nip: { type: 'string' },
@@ -192,7 +199,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   try {
-    await withDb(loadConfig(flags, io.env), (db) => admin(db, positionals.slice(2), values, io));
+    await withDb(loadConfig(flags, io.env), (db, sealer) => admin(db, positionals.slice(2), values, io, sealer));
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

@@ -20,6 +20,8 @@ export interface ServerConfig {
   blobs: { kind: 'directory'; dir: string } | ({ kind: 's3' } & S3Config);
   /** Where tus keeps uploads in progress (a directory every node can reach). */
   uploadDir: string;
+  /** The server key that seals secrets kept in the database (server/auth/sealing.ts); the same file on every node. */
+  secretKeyFile: string;
   mail: { kind: 'folder'; dir: string; from: string } | { kind: 'smtp'; url: string; from: string };
   /** Largest JSON body, bytes. */
   bodyLimit: number;
@@ -95,6 +97,7 @@ export function loadConfig(flags: ConfigSource = {}, env: ConfigSource = process
         }
       : { kind: 'directory', dir: resolve(pick('blob-dir', 'LEMARI_BLOB_DIR') ?? resolve(dataDir, 'blobs')) },
     uploadDir: resolve(pick('upload-dir', 'LEMARI_UPLOAD_DIR') ?? resolve(dataDir, 'uploads')),
+    secretKeyFile: resolve(pick('secret-key-file', 'LEMARI_SECRET_KEY_FILE') ?? resolve(dataDir, 'secret.key')),
     mail: env.SMTP_URL
       ? { kind: 'smtp', url: env.SMTP_URL, from: env.MAIL_FROM ?? 'Lemari <lemari@localhost>' }
       : { kind: 'folder', dir: resolve(pick('mail-dir', 'LEMARI_MAIL_DIR') ?? resolve(dataDir, 'mail')), from: env.MAIL_FROM ?? 'Lemari <lemari@localhost>' },

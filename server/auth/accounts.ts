@@ -80,7 +80,7 @@ export function accountHandlers(ctx: AuthContext): Own {
     'users.create': async ({ principal, body }) => {
       const digest = await ctx.digest();
       const made = await db.transaction(async (tx) => {
-        const activation = await createPendingAccount(tx, digest, { ...body, instansiId: principal.instansiId }, ctx.now());
+        const activation = await createPendingAccount(tx, digest, ctx.sealer, { ...body, instansiId: principal.instansiId }, ctx.now());
         const { rows } = await tx.query<{ name: string }>('select name from instansi where id = $1', [principal.instansiId]);
         return { activation, instansiName: rows[0].name, row: await accountOfInstansi(tx, principal.instansiId, activation.nip) };
       });

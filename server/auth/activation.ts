@@ -14,6 +14,7 @@ import { passwords, serverBlockList } from './password';
 import { formatResetCode, newResetCode, normalizeResetCode } from './secrets';
 import { revokeFamilies } from './sessions';
 import { issueStep, openStep, passwordFingerprint } from './steps';
+import { sealPurpose } from './sealing';
 import { newPendingTotp, userById, userByNip, type UserRow } from './users';
 
 export const RESET_CODE_MINUTES = 15;
@@ -93,7 +94,7 @@ export function activationFlow(ctx: AuthContext) {
 
     async enrol(stepToken: string): Promise<{ otpauthUri: string; secret: string }> {
       const user = await enrolling(stepToken);
-      return newPendingTotp(db, user);
+      return newPendingTotp(db, ctx.sealer, user);
     },
 
     async activate(stepToken: string, code: string): Promise<{ recoveryCodes: string[] }> {
@@ -102,7 +103,7 @@ export function activationFlow(ctx: AuthContext) {
       const pending = user.totp_pending_secret;
       if (pending === null) throw new DmsError('conflict', 'No authenticator is being enrolled; call mfa/enrol first.');
       await assertNotLocked(db, { userId: user.id }, now);
-      const check = checkTotp(fromBase32(pending), code, new Date(now), user.totp_last_step);
+      const check = checkTotp(fromBase32(ctx.sealer.open(sealPurpose.totp(user.nip), pending)), code, new Date(now), user.totp_last_step);
       if (!check.ok) throw await recordFailure(db, { userId: user.id }, now, new DmsError('invalid_code', 'The code is wrong; check the app and the clock of the phone.'));
       const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, () => newRecoveryCode(randomBytes));
       const digest = await ctx.digest();

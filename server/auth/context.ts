@@ -12,7 +12,7 @@ export interface AuthContext extends ServerDeps {
 export function authContext(deps: ServerDeps): AuthContext {
   let digest: Promise<SecretDigest> | undefined;
   const loadDigest = () => {
-    digest ??= loadSecretDigest(deps.db);
+    digest ??= loadSecretDigest(deps.db, deps.sealer);
     return digest;
   };
   return { ...deps, digest: loadDigest, sessions: sessions(deps, loadDigest) };

@@ -12,6 +12,7 @@ import { checkDevice, deviceForLogin } from './devices';
 import { assertNotLocked, clearFailures, recordFailure } from './lockout';
 import { passwords } from './password';
 import { issueStep, openStep, passwordFingerprint, type DeviceChoice } from './steps';
+import { sealPurpose } from './sealing';
 import { userById, userByNip } from './users';
 
 let dummyHash: Promise<string> | undefined;
@@ -63,7 +64,7 @@ export function loginFlow(ctx: AuthContext) {
       let step: number | null = null;
       let recoveryHash: string | null = null;
       if (input.code !== undefined) {
-        const check = checkTotp(fromBase32(user.totp_secret), input.code, new Date(now), user.totp_last_step);
+        const check = checkTotp(fromBase32(ctx.sealer.open(sealPurpose.totp(user.nip), user.totp_secret)), input.code, new Date(now), user.totp_last_step);
         if (!check.ok) {
           const message = check.reason === 'replayed' ? 'This code was used already; wait for the next one.' : 'The code is wrong.';
           throw await recordFailure(db, target, now, new DmsError('invalid_code', message));

@@ -1,9 +1,10 @@
 // The secrets the server hands to clients (refresh tokens, e-mailed codes, recovery codes)
 // and how they are kept: only as an HMAC-SHA256 under a key every node reads from the
-// database. A leaked table then opens nothing, a short code cannot be guessed offline
+// database, where it is sealed under the server key (sealing.ts). A leaked table then opens nothing, a short code cannot be guessed offline
 // without the key as well, and finding a presented secret is one indexed lookup.
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db';
+import type { SecretSealer } from './sealing';
 import { loadSigningKey } from './tokens';
 
 /** What a digest is for, so a secret of one kind never matches a stored secret of another. */
@@ -14,8 +15,8 @@ export interface SecretDigest {
   matches(purpose: SecretPurpose, secret: string, stored: string): boolean;
 }
 
-export async function loadSecretDigest(db: Db): Promise<SecretDigest> {
-  const key = await loadSigningKey(db, 'secret-digest');
+export async function loadSecretDigest(db: Db, sealer: SecretSealer): Promise<SecretDigest> {
+  const key = await loadSigningKey(db, sealer, 'secret-digest');
   const digest = (purpose: SecretPurpose, secret: string) => createHmac('sha256', key).update(`${purpose}\0${secret}`).digest('base64url');
   return {
     digest,

@@ -2,8 +2,9 @@
 // database, so any node verifies a token another node issued. A token names the user,
 // instansi, device and role; the device and user are re-checked against the database on
 // every request, so revoking a device or disabling a user takes effect at once.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../db';
+import { loadSealedKey, type SecretSealer } from './sealing';
 import { DmsError } from '../http/errors';
 
 export type Role = 'clerk' | 'verifier' | 'admin';
@@ -28,11 +29,9 @@ interface AccessClaims {
 
 const b64 = (buf: Buffer | string) => Buffer.from(buf).toString('base64url');
 
-/** Reads the signing key, creating it once if no node has yet. */
-export async function loadSigningKey(db: Db, name = 'access-token'): Promise<Buffer> {
-  await db.query('insert into server_keys (name, secret) values ($1, $2) on conflict (name) do nothing', [name, randomBytes(32).toString('base64')]);
-  const { rows } = await db.query<{ secret: string }>('select secret from server_keys where name = $1', [name]);
-  return Buffer.from(rows[0].secret, 'base64');
+/** Reads the signing key, creating it once if no node has yet; sealed under the server key (sealing.ts). */
+export async function loadSigningKey(db: Db, sealer: SecretSealer, name = 'access-token'): Promise<Buffer> {
+  return loadSealedKey(db, sealer, name);
 }
 
 export class TokenSigner {

@@ -6,6 +6,7 @@ import { checkAnyNip } from '../../common/nip';
 import { otpauthUri, toBase32, TOTP_SECRET_BYTES } from '../../common/auth/totp';
 import type { Sql } from '../db';
 import { DmsError } from '../http/errors';
+import { sealPurpose, type SecretSealer } from './sealing';
 import { formatResetCode, newResetCode, type SecretDigest } from './secrets';
 import type { Role } from './tokens';
 
@@ -34,9 +35,9 @@ export async function userById(sql: Sql, id: number): Promise<UserRow | undefine
 }
 
 /** A new TOTP secret, kept pending until a code from the app confirms it was scanned. */
-export async function newPendingTotp(sql: Sql, user: { id: number; nip: string }): Promise<{ otpauthUri: string; secret: string }> {
+export async function newPendingTotp(sql: Sql, sealer: SecretSealer, user: { id: number; nip: string }): Promise<{ otpauthUri: string; secret: string }> {
   const secret = toBase32(randomBytes(TOTP_SECRET_BYTES));
-  await sql.query('update users set totp_pending_secret = $2, updated_at = now() where id = $1', [user.id, secret]);
+  await sql.query('update users set totp_pending_secret = $2, updated_at = now() where id = $1', [user.id, sealer.seal(sealPurpose.totp(user.nip), secret)]);
   return { otpauthUri: otpauthUri(secret, user.nip), secret };
 }
 
@@ -94,7 +95,7 @@ export const ACTIVATION_CODE_MS = 72 * 60 * 60_000;
  * authenticator with a code from the app (mfa/activate): no password ever passes through
  * the operator's hands.
  */
-export async function createPendingAccount(sql: Sql, digest: SecretDigest, input: NewAccount, nowMs: number): Promise<AccountActivation> {
+export async function createPendingAccount(sql: Sql, digest: SecretDigest, sealer: SecretSealer, input: NewAccount, nowMs: number): Promise<AccountActivation> {
   const check = checkAnyNip(input.nip, todayOf(new Date(nowMs)));
   if (!check.ok) throw new DmsError('invalid_input', `Not a valid NIP: ${input.nip} (${check.problem.reason}).`);
   const name = checkedName(input.name);
@@ -112,6 +113,6 @@ export async function createPendingAccount(sql: Sql, digest: SecretDigest, input
   const userId = rows[0].id;
   const code = newResetCode();
   const activationCodeExpiresAt = await storeResetCode(sql, digest, userId, code, nowMs, ACTIVATION_CODE_MS);
-  const totp = await newPendingTotp(sql, { id: userId, nip: check.nip });
+  const totp = await newPendingTotp(sql, sealer, { id: userId, nip: check.nip });
   return { userId, nip: check.nip, activationCode: formatResetCode(code), activationCodeExpiresAt, otpauthUri: totp.otpauthUri, totpSecret: totp.secret };
 }

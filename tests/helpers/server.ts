@@ -10,6 +10,7 @@ import { inject } from 'vitest';
 import { fromBase32, toBase32, totpCode, TOTP_SECRET_BYTES } from '../../common/auth/totp';
 import { startServer, type RunningServer } from '../../server/app';
 import { passwords } from '../../server/auth/password';
+import { sealPurpose } from '../../server/auth/sealing';
 import type { Role } from '../../server/auth/tokens';
 import { loadConfig, type ServerConfig } from '../../server/config';
 import { openDb } from '../../server/db';
@@ -99,7 +100,7 @@ export async function startTestServer(kind: TestDbKind = 'pglite', overrides: Pa
       const totpSecret = toBase32(randomBytes(TOTP_SECRET_BYTES));
       const { rows } = await server.deps.db.query<{ id: number }>(
         "insert into users (instansi_id, nip, name, email, role, status, password_hash, totp_secret) values ($1, $2, $3, $4, $5, 'active', $6, $7) returning id",
-        [instansiId, nip, name, email ?? null, role, await passwords.hash(password), totpSecret],
+        [instansiId, nip, name, email ?? null, role, await passwords.hash(password), server.deps.sealer.seal(sealPurpose.totp(nip), totpSecret)],
       );
       const code = (atMs = server.deps.now()) => totpCode(fromBase32(totpSecret), new Date(atMs));
       return { userId: rows[0].id, nip, password, totpSecret, code };

@@ -5,6 +5,7 @@
 // cannot change their own account; another instansi's account answers like a missing one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase32, totpCode } from '../../../common/auth/totp';
+import { sealPurpose } from '../../../server/auth/sealing';
 import { startSmtpReceiver, type SmtpReceiver } from '../../helpers/smtp';
 import { startTestServer, type SeededUser, type TestDbKind, type TestServer } from '../../helpers/server';
 
@@ -93,7 +94,7 @@ describe.each<TestDbKind>(['pglite', 'postgres'])('accounts kept by the admin on
     const code = await (async () => {
       // A fresh session of the clerk, logged in before the admin acts.
       const row = await server.deps.db.query<{ totp_secret: string }>('select totp_secret from users where nip = $1', [CLERK.nip]);
-      return fromBase32(row.rows[0].totp_secret);
+      return fromBase32(server.deps.sealer.open(sealPurpose.totp(CLERK.nip), row.rows[0].totp_secret));
     })();
     const session = (await login(code)).body;
     const mine = () => server.call('GET', '/v1/documents/changes', { token: session.accessToken });

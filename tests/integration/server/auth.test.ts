@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBase32, toBase32, totpCode } from '../../../common/auth/totp';
 import { startServer } from '../../../server/app';
 import { passwords } from '../../../server/auth/password';
+import { sealPurpose } from '../../../server/auth/sealing';
 import { loadConfig } from '../../../server/config';
 import { openDb } from '../../../server/db';
 import { startTestServer, type TestAccount, type TestDbKind, type TestServer } from '../../helpers/server';
@@ -336,7 +337,7 @@ describe('logs', () => {
       await db.query("insert into users (instansi_id, nip, name, role, status, password_hash, totp_secret) values ('L1', $1, 'Log', 'clerk', 'active', $2, $3)", [
         NIP.clerkA,
         await passwords.hash(password),
-        secret,
+        server.deps.sealer.seal(sealPurpose.totp(NIP.clerkA), secret),
       ]);
       expect((await post('/v1/auth/login', { nip: NIP.clerkA, password: 'tebakan yang keliru', deviceName: 'PC' })).status).toBe(401);
       const step = await post('/v1/auth/login', { nip: NIP.clerkA, password, deviceName: 'PC' });

@@ -4,11 +4,12 @@
 // merely went silent (node 1 still holds the upload's lock until node 2 asks for it).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadServerKey, SecretSealer } from '../../../server/auth/sealing';
 import { loadSigningKey, TokenSigner } from '../../../server/auth/tokens';
 import { blobKey } from '../../../server/blobs';
 import { openDb, type Db } from '../../../server/db';
@@ -57,15 +58,18 @@ async function stopNode(node: Node | undefined): Promise<void> {
 describe('two nodes on one PostgreSQL', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lemari-multinode-'));
   const blobDir = join(dir, 'blobs');
+  // One server key for the nodes of one database (the first to start makes it).
+  const keyFile = join(dir, 'secret.key');
   let db: Db;
+  let databaseUrl: string;
   let node1: Node;
   let node2: Node;
   let client1: TusClient;
   let client2: TusClient;
 
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase(inject('postgresUrl'));
-    const env = { DATABASE_URL: databaseUrl, LEMARI_UPLOAD_DIR: join(dir, 'uploads'), LEMARI_BLOB_DIR: blobDir };
+    databaseUrl = await createTestDatabase(inject('postgresUrl'));
+    const env = { DATABASE_URL: databaseUrl, LEMARI_UPLOAD_DIR: join(dir, 'uploads'), LEMARI_BLOB_DIR: blobDir, LEMARI_SECRET_KEY_FILE: keyFile };
     [node1, node2] = await Promise.all([startNode(join(dir, 'n1'), env), startNode(join(dir, 'n2'), env)]);
     db = await openDb({ databaseUrl, dataDir: '' });
     // A workstation of instansi A1, and its token signed with the key both nodes share.
@@ -73,7 +77,7 @@ describe('two nodes on one PostgreSQL', () => {
     const { rows } = await db.query<{ id: number }>("insert into users (instansi_id, nip, name, role, status) values ('A1', '198503152010012003', 'Pegawai', 'clerk', 'active') returning id");
     const deviceId = randomUUID();
     await db.query("insert into devices (id, instansi_id, name) values ($1, 'A1', 'PC 1')", [deviceId]);
-    const signer = new TokenSigner(await loadSigningKey(db));
+    const signer = new TokenSigner(await loadSigningKey(db, new SecretSealer(await loadServerKey(keyFile))));
     const { token } = signer.issueAccess({ userId: rows[0].id, instansiId: 'A1', deviceId }, 3600);
     client1 = new TusClient(node1.url, token);
     client2 = new TusClient(node2.url, token);
@@ -91,6 +95,13 @@ describe('two nodes on one PostgreSQL', () => {
     return res.json() as Promise<{ status: string; offset: number }>;
   };
   const blob = (bytes: Buffer) => readFileSync(join(blobDir, blobKey(sha256(bytes))));
+
+  it('refuses to start a third node whose server key is not the one the database was sealed with', async () => {
+    const other = join(dir, 'other.key');
+    writeFileSync(other, randomBytes(32).toString('base64'));
+    const env = { DATABASE_URL: databaseUrl, LEMARI_SECRET_KEY_FILE: other };
+    await expect(startNode(join(dir, 'n3'), env)).rejects.toThrow(/not the key this database's secrets were sealed with/);
+  });
 
   it('resumes on node 2 an upload whose connection to node 1 was cut mid-way', async () => {
     const bytes = randomBytes(3 * 1024 * 1024 + 17);
