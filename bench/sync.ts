@@ -3,8 +3,9 @@
 // (a) throughput: 1,000 scans (about 450 MiB; 24 with --quick) synced by the workstation
 //     engine from the sealed blob store (a scan of at most one chunk in one documents.send
 //     request, larger ones by tus then a commit with an idempotency key; the server's hash
-//     checked), against a plain HTTP PUT of the same bytes, read from disk, to a minimal
-//     node:http server (a child process too) that writes and fsyncs each file, in the same
+//     checked), against a plain HTTP PUT of the same bytes, read from disk by a bare Node
+//     client (fetch, no app modules loaded), to a minimal node:http server (a child process
+//     too) that writes and fsyncs each file, in the same
 //     run, with as many files in flight as the sync's default concurrency (2); a table shows
 //     where the sync's time goes, by request;
 // (b) workstation memory while one 1 GiB file (64 MiB with --quick) syncs: `lemari sync` as a
@@ -406,7 +407,7 @@ export default async function run(options: BenchOptions): Promise<BenchResult> {
     };
     const notesA = [
       ...notes,
-      'The server and the PUT server are child processes; (a)\'s workstation and PUT client run in the bench process; (b) and (c) run `lemari sync` as a child process (startup and login included in its time).',
+      'The server and the PUT server are child processes; (a)\'s workstation runs in the bench process (the open profile\'s heap, as in the app), the PUT client in a bare Node process; (b) and (c) run `lemari sync` as a child process (startup and login included in its time).',
       'PUT reads each file from disk; the sync reads it from the sealed (encrypted) blob store, as a clerk\'s workstation does.',
       'PostgreSQL is the bench\'s throwaway cluster (tests/helpers/postgres.ts: fsync and synchronous_commit off); its CPU is the sum over every `postgres` process.',
     ];
