@@ -7,22 +7,13 @@
 // codes are shown once, the code that enrolled the app is refused at sign-in, a new one
 // signs in. Authenticator codes come from the RFC 6238 generator in support.ts.
 import { expect, test } from './fixtures';
-import { mailedCode, SARI, startCentralServer, type CentralServer } from './central-server';
+import { mailedCode, SARI, useCentralServer } from './central-server';
 import { ActivationPage } from './pages/activation';
 import { totp } from './support';
 
 const PASSWORD = 'rak arsip di lantai dua';
 
-let server: CentralServer;
-
-test.beforeAll(async () => {
-  test.setTimeout(90_000);
-  server = await startCentralServer();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+const server = useCentralServer();
 
 test.describe('online activation', () => {
   test.use({ bootstrap: false });

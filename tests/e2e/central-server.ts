@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { test } from './fixtures';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const SERVER_ARGS = ['--import', 'tsx', join(ROOT, 'server', 'main.ts')];
@@ -64,6 +65,35 @@ export async function startCentralServer(): Promise<CentralServer> {
       }
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * The central server of a spec file: started before its first test (the CLI's setup, then
+ * serve, may take a while on a loaded machine), stopped after its last. The object stands
+ * for it from the start; its url is read inside a test.
+ */
+export function useCentralServer(): CentralServer {
+  let started: CentralServer | undefined;
+  const current = () => {
+    if (!started) throw new Error('The central server starts before the first test; read it inside a test.');
+    return started;
+  };
+  test.beforeAll(async () => {
+    test.setTimeout(90_000);
+    started = await startCentralServer();
+  });
+  test.afterAll(async () => {
+    await started?.stop();
+  });
+  return {
+    get url() {
+      return current().url;
+    },
+    get dir() {
+      return current().dir;
+    },
+    stop: () => current().stop(),
   };
 }
 

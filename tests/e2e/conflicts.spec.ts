@@ -7,7 +7,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiLogin, importEmployees, SARI, startCentralServer, type CentralServer } from './central-server';
+import { apiLogin, importEmployees, SARI, useCentralServer } from './central-server';
 import { activate } from './activate';
 import { expect, test } from './fixtures';
 import { ConflictsPanel } from './pages/conflicts';
@@ -18,17 +18,14 @@ const PASSWORD = 'rak arsip di lantai dua';
 const BUDI = { nip: '199001012015031001', nama: 'Budi Santoso' };
 const FIELDS = { nomor: '800/17/BKD/2017', tanggal: '2017-03-01', tmt: '2017-03-01' };
 
-let server: CentralServer;
+const server = useCentralServer();
 let files: string;
 
 test.beforeAll(async () => {
-  test.setTimeout(90_000);
-  server = await startCentralServer();
   files = await mkdtemp(join(tmpdir(), 'lemari-e2e-conflict-'));
 });
 
 test.afterAll(async () => {
-  await server?.stop();
   if (files) await rm(files, { recursive: true, force: true });
 });
 

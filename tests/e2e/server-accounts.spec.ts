@@ -6,23 +6,14 @@
 // (the code never shows on her screen). She disables the clerk (after a confirm, Escape
 // first backs out of it), enables it again, and her own account is refused in its row.
 import { activate } from './activate';
-import { mailedCode, SARI, startCentralServer, type CentralServer } from './central-server';
+import { mailedCode, SARI, useCentralServer } from './central-server';
 import { expect, test } from './fixtures';
 import { ServerAccountsPage } from './pages/server-accounts';
 
 const PASSWORD = 'lemari arsip pusat kota';
 const CLERK = { nip: '199001012015031001', name: 'Rina Wulandari', email: 'rina.wulandari@bkd.example.go.id', role: 'clerk' } as const;
 
-let server: CentralServer;
-
-test.beforeAll(async () => {
-  test.setTimeout(90_000);
-  server = await startCentralServer();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+const server = useCentralServer();
 
 test.describe('server accounts', () => {
   test.use({ bootstrap: false });

@@ -8,7 +8,7 @@
 // ulang", pressed with the keyboard, sends it, and the run history holds both runs.
 import { readFile } from 'node:fs/promises';
 import { activate } from './activate';
-import { apiLogin, importEmployees, SARI, startCentralServer, type CentralServer } from './central-server';
+import { apiLogin, importEmployees, SARI, useCentralServer } from './central-server';
 import { expect, test } from './fixtures';
 import { LabelPage } from './pages/label';
 import { ImportPage } from './pages/import';
@@ -23,16 +23,7 @@ const UNKNOWN = { nip: '199202022016032002', nama: 'Dewi Lestari' };
 const KNOWN_FILE = `${KNOWN.nip}_SK_PNS.pdf`;
 const UNKNOWN_FILE = `${UNKNOWN.nip}_SK_PNS.pdf`;
 
-let server: CentralServer;
-
-test.beforeAll(async () => {
-  test.setTimeout(90_000);
-  server = await startCentralServer();
-});
-
-test.afterAll(async () => {
-  await server?.stop();
-});
+const server = useCentralServer();
 
 test.describe('sync', () => {
   test.use({ bootstrap: false });
