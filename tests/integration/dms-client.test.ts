@@ -2,7 +2,7 @@
 // parsed with the route's schema, the server's error codes carried through, and the
 // failures a flaky office link produces told apart (retryable or not).
 import { createServer } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDmsClient, DmsCallError, routePath } from '../../main/infra/dms';
 import { createTusUploads } from '../../main/infra/dms/tus';
 import { startTestServer, type TestServer } from '../helpers/server';
@@ -124,6 +124,34 @@ describe('DMS client', () => {
     } finally {
       receiver.closeAllConnections();
       await new Promise((r) => receiver.close(r));
+    }
+  });
+
+  it('lets go of a streamed body the link cut mid-way: its source is closed (a blob file is not left open)', async () => {
+    const cutter = createServer((req) => req.once('data', () => req.socket.destroy()));
+    await new Promise<void>((r) => cutter.listen(0, '127.0.0.1', r));
+    const { port } = cutter.address() as { port: number };
+    const tus = createTusUploads({ baseUrl: `http://127.0.0.1:${port}` });
+    let read = 0;
+    let closed = false;
+    const source = async function* () {
+      try {
+        for (let i = 0; i < 1000; i++) {
+          read++;
+          yield new Uint8Array(64 * 1024).fill(1);
+        }
+      } finally {
+        closed = true;
+      }
+    };
+    try {
+      await expect(tus.patch(`http://127.0.0.1:${port}/v1/uploads/u1`, 0, { stream: source(), length: 1000 * 64 * 1024 }, 't')).rejects.toMatchObject({ code: 'network', retryable: true });
+      await vi.waitFor(() => expect(closed).toBe(true));
+      // Not read to its end: once the request failed, the next piece asked for ends it.
+      expect(read).toBeLessThan(1000);
+    } finally {
+      cutter.closeAllConnections();
+      await new Promise((r) => cutter.close(r));
     }
   });
 });

@@ -19,16 +19,27 @@ import { DmsCallError, errorOf, readAnswer } from './index';
  */
 export type Payload = Uint8Array | { stream: AsyncIterable<Uint8Array>; length: number };
 
+/** How to stop reading a streamed body whose request failed (see webStream). */
+const abandon = new WeakMap<object, () => void>();
+
 /**
  * A streamed payload as fetch's body: a plain (not byte) web stream over the pieces, pulled
  * one at a time. fetch copies every piece of an async iterable it is given (undici wraps it in
  * a byte stream and clones each chunk); a web stream's chunks go to the socket as they are.
+ * When the connection is cut, fetch still pulls the body to its end: once the request has
+ * failed (abandon), the next pull ends the stream, which closes the source (a blob file).
  */
 function webStream(pieces: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
   const iterator = pieces[Symbol.asyncIterator]();
-  return new ReadableStream<Uint8Array>(
+  let abandoned = false;
+  const stream = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
+        if (abandoned) {
+          await iterator.return?.();
+          controller.error(new Error('the request failed; its body is not read further'));
+          return;
+        }
         const { value, done } = await iterator.next();
         if (done) controller.close();
         else if (value.byteLength > 0) controller.enqueue(value);
@@ -39,6 +50,8 @@ function webStream(pieces: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array
     },
     { highWaterMark: 0 },
   );
+  abandon.set(stream, () => (abandoned = true));
+  return stream;
 }
 
 /** The body and headers of a request carrying `payload`. */
@@ -83,11 +96,15 @@ export function createTusUploads(options: TusOptions): TusUploads {
     try {
       res = await doFetch(url, { ...init, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
     } catch (error) {
+      if (init.body instanceof ReadableStream) abandon.get(init.body)?.();
       if (signal?.aborted) throw error; // cancelled by the caller, not a failure of the link
       const timedOut = timeout.aborted;
       throw new DmsCallError(timedOut ? 'timeout' : 'network', timedOut ? `No answer from ${base} in time.` : `Cannot reach ${base}: ${(error as Error).message}`, null);
     }
-    if (res.status >= 400) throw await errorOf(res);
+    if (res.status >= 400) {
+      if (init.body instanceof ReadableStream) abandon.get(init.body)?.();
+      throw await errorOf(res);
+    }
     return res;
   }
 
