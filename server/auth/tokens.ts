@@ -18,7 +18,7 @@ export interface Principal {
   role: Role;
 }
 
-interface AccessClaims {
+export interface AccessClaims {
   typ: 'access';
   sub: number;
   ins: string;
@@ -82,22 +82,41 @@ export class TokenSigner {
   }
 }
 
-/** Resolves the caller of a request from its `Authorization: Bearer` header. */
-export async function authenticate(db: Db, signer: TokenSigner, header: string | undefined): Promise<Principal> {
+/** The claims of a request's `Authorization: Bearer` access token, checked by its signature and expiry alone. */
+export function accessClaims(signer: TokenSigner, header: string | undefined): AccessClaims {
   const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header ?? '');
   if (!match) throw new DmsError('unauthenticated', 'This route needs an access token (Authorization: Bearer).');
-  const claims = signer.verifyAccess(match[1]);
-  const { rows } = await db.query<{ nip: string; role: Role; instansi_id: string; status: string; revoked_at: string | null; device_instansi: string }>(
-    `select u.nip, u.role, u.instansi_id, u.status, d.revoked_at, d.instansi_id as device_instansi
-       from users u join devices d on d.id = $2
-      where u.id = $1`,
-    [claims.sub, claims.dev],
-  );
-  const row = rows[0];
-  if (!row || row.instansi_id !== claims.ins || row.device_instansi !== claims.ins) {
+  return signer.verifyAccess(match[1]);
+}
+
+/** What the database holds of a token's user and device: PRINCIPAL_COLUMNS over principalJoins. */
+export interface PrincipalRow {
+  p_nip: string | null;
+  p_role: Role | null;
+  p_instansi: string | null;
+  p_status: string | null;
+  p_revoked_at: string | null;
+  p_device_instansi: string | null;
+}
+
+export const PRINCIPAL_COLUMNS = 'pu.nip as p_nip, pu.role as p_role, pu.instansi_id as p_instansi, pu.status as p_status, pd.revoked_at as p_revoked_at, pd.instansi_id as p_device_instansi';
+
+/** Left joins of the token's user (parameter number `user`) and device (`device`), for PRINCIPAL_COLUMNS. */
+export const principalJoins = (user: number, device: number) => `left join users pu on pu.id = $${user} left join devices pd on pd.id = $${device}`;
+
+/** The caller, once the database confirmed the token's user and device; throws the API's 401 codes otherwise. */
+export function principalOf(claims: AccessClaims, row: PrincipalRow | undefined): Principal {
+  if (!row || row.p_nip === null || row.p_instansi !== claims.ins || row.p_device_instansi !== claims.ins) {
     throw new DmsError('unauthenticated', 'The access token is not valid.');
   }
-  if (row.revoked_at) throw new DmsError('session_revoked', 'This device has been revoked; log in again.');
-  if (row.status !== 'active') throw new DmsError('session_revoked', 'This account is not active.');
-  return { userId: claims.sub, nip: row.nip, instansiId: claims.ins, deviceId: claims.dev, role: row.role };
+  if (row.p_revoked_at) throw new DmsError('session_revoked', 'This device has been revoked; log in again.');
+  if (row.p_status !== 'active') throw new DmsError('session_revoked', 'This account is not active.');
+  return { userId: claims.sub, nip: row.p_nip, instansiId: claims.ins, deviceId: claims.dev, role: row.p_role! };
+}
+
+/** Resolves the caller of a request from its `Authorization: Bearer` header. */
+export async function authenticate(db: Db, signer: TokenSigner, header: string | undefined): Promise<Principal> {
+  const claims = accessClaims(signer, header);
+  const { rows } = await db.query<PrincipalRow>(`select ${PRINCIPAL_COLUMNS} from (select 1) as one ${principalJoins(1, 2)}`, [claims.sub, claims.dev]);
+  return principalOf(claims, rows[0]);
 }

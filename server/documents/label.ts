@@ -6,6 +6,7 @@
 import { todayOf } from '../../common/dates';
 import { checkFields, type DocumentType, type ReferenceData } from '../../common/doctypes';
 import { checkAnyNip, checkNip, normalizeNip, type EmployeeKind } from '../../common/nip';
+import { principalJoins, principalOf, PRINCIPAL_COLUMNS, type AccessClaims, type Principal, type PrincipalRow } from '../auth/tokens';
 import type { Sql } from '../db';
 import { DmsError } from '../http/errors';
 
@@ -37,20 +38,40 @@ interface Facts {
 
 /** What a commit or update needs from the database, in one round trip. */
 export async function labelFacts(sql: Sql, p: { instansiId: string; label: Label; uploadId?: string; idempotencyKey?: string }): Promise<Facts> {
-  const { rows } = await sql.query<Facts>(
-    `select t.definition as type, e.kind as employee_kind,
+  const { rows } = await sql.query<Facts>(`select ${FACT_COLUMNS} ${FACT_JOINS}`, factParams(p));
+  return rows[0];
+}
+
+/**
+ * labelFacts and the caller's authentication (tokens.ts `principalOf`) in the same round
+ * trip: documents.send, where one statement less per scan is what a sync of a thousand
+ * scans waits on.
+ */
+export async function labelFactsAuthenticated(sql: Sql, claims: AccessClaims, p: { label: Label; idempotencyKey: string }): Promise<{ principal: Principal; facts: Facts }> {
+  const { rows } = await sql.query<Facts & PrincipalRow>(`select ${FACT_COLUMNS}, ${PRINCIPAL_COLUMNS} ${FACT_JOINS} ${principalJoins(6, 7)}`, [
+    ...factParams({ instansiId: claims.ins, ...p }),
+    claims.sub,
+    claims.dev,
+  ]);
+  return { principal: principalOf(claims, rows[0]), facts: rows[0] };
+}
+
+const FACT_COLUMNS = `t.definition as type, e.kind as employee_kind,
             exists (select 1 from employees where instansi_id = $1) as has_employees,
             u.status as upload_status, u.declared_sha256, u.size, u.blob_key, u.file_name,
-            d.id as existing_id
-       from (select 1) as one
+            d.id as existing_id`;
+const FACT_JOINS = `from (select 1) as one
        left join document_types t on t.instansi_id = $1 and t.code = $2
        left join employees e on e.instansi_id = $1 and e.nip = $3
        left join uploads u on u.instansi_id = $1 and u.id = $4
-       left join documents d on d.instansi_id = $1 and d.idempotency_key = $5`,
-    [p.instansiId, p.label.typeCode, normalizeNip(p.label.nip), p.uploadId ?? null, p.idempotencyKey ?? null],
-  );
-  return rows[0];
-}
+       left join documents d on d.instansi_id = $1 and d.idempotency_key = $5`;
+const factParams = (p: { instansiId: string; label: Label; uploadId?: string; idempotencyKey?: string }) => [
+  p.instansiId,
+  p.label.typeCode,
+  normalizeNip(p.label.nip),
+  p.uploadId ?? null,
+  p.idempotencyKey ?? null,
+];
 
 /** The upload a commit refers to, if it may be committed: complete and of the caller's instansi. */
 export function committableUpload(facts: Facts): UploadRow & { blob_key: string } {

@@ -3,9 +3,12 @@
 // plus commit cost two requests, two transactions and a move of the bytes per scan; this
 // costs one of each, which is what the end-of-day sync of a thousand scans waits on.
 //
-// Order of work, so that nothing is kept unless all of it succeeds: authenticate; parse
-// the Lemari-Document header; a key already used answers from what was stored (the body
-// is not read); check the file name and the label exactly as documents.commit does; then
+// Order of work, so that nothing is kept unless all of it succeeds: check the access
+// token's signature and expiry; parse the Lemari-Document header; read, in one statement,
+// the label's facts with what the database says of the token's user and device (revoked,
+// disabled: refused here, before anything is stored); a key already used answers from what
+// was stored (the body is not read); check the file name and the label exactly as
+// documents.commit does; then
 // stream the body into a private temp file of the upload directory while hashing it,
 // compare the SHA-256 with the declared one, fsync and move the file into the blob store
 // (content addressed: known bytes are already there), and insert the document with its
@@ -22,7 +25,7 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DOCUMENT_SEND, readSendHeader, SendInput } from '../../common/dms/documents';
 import { TUS_PATH } from '../../common/dms/uploads';
-import { authenticate } from '../auth/tokens';
+import { accessClaims } from '../auth/tokens';
 import { blobKey } from '../blobs';
 import type { ServerDeps } from '../deps';
 import { DmsError } from '../http/errors';
@@ -30,7 +33,7 @@ import { inputError } from '../http/routes';
 import { ensureShippedTypes, shippedReference } from '../reference';
 import { contentTypeOf } from './content';
 import { checkFileName, commitHash, replay } from './idempotency';
-import { checkLabel, labelFacts } from './label';
+import { checkLabel, labelFactsAuthenticated } from './label';
 import { findByKey, insertDocument, toDmsDocument } from './store';
 
 /** The bytes of a request body, hashed while written to `path`; with the file's first bytes, for its type. */
@@ -62,7 +65,8 @@ export async function registerDocumentSend(app: FastifyInstance, deps: ServerDep
   await mkdir(temp, { recursive: true });
 
   const handle = async (request: FastifyRequest) => {
-    const principal = await authenticate(db, deps.signer, request.headers.authorization);
+    // The token's signature and expiry now; what the database says of its user and device comes with the label's facts.
+    const claims = accessClaims(deps.signer, request.headers.authorization);
     const header = request.headers[DOCUMENT_SEND.header];
     const parsed = SendInput.safeParse(typeof header === 'string' ? readSendHeader(header) : undefined);
     if (!parsed.success) {
@@ -81,9 +85,9 @@ export async function registerDocumentSend(app: FastifyInstance, deps: ServerDep
       throw new DmsError('payload_too_large', `documents.send takes files up to ${limit} bytes; send larger ones with tus (${TUS_PATH}) and documents.commit.`, { maxBytes: limit }, { connection: 'close' });
     }
     checkFileName(input.fileName);
-    await ensureShippedTypes(db, principal.instansiId, reference, deps.now);
+    await ensureShippedTypes(db, claims.ins, reference, deps.now);
     const label = { nip: input.nip, typeCode: input.typeCode, fields: input.fields };
-    const facts = await labelFacts(db, { instansiId: principal.instansiId, label, idempotencyKey: input.idempotencyKey });
+    const { principal, facts } = await labelFactsAuthenticated(db, claims, { label, idempotencyKey: input.idempotencyKey });
     const hash = commitHash(`sha256:${input.sha256}`, input);
     // A retry is answered from what was stored (its bytes were checked then); the body is not needed.
     if (facts.existing_id) return replay(await findByKey(db, principal.instansiId, input.idempotencyKey), hash);

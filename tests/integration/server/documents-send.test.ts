@@ -187,6 +187,26 @@ describe.each<TestDbKind>(['pglite', 'postgres'])('documents.send on %s', (kind)
     expect(await server.deps.blobs.stat(blobKey(sha256(bytes)))).toBeNull();
   });
 
+  it('refuses a revoked device, a disabled account and a token of a user who is gone, and stores nothing', async () => {
+    const bytes = pdfBytes();
+    const before = await tableCounts(server.deps.db);
+    const revoked = await server.user({ instansiId: 'A1', nip: '198001012005011003' });
+    await server.deps.db.query('update devices set revoked_at = now() where id = $1', [revoked.deviceId]);
+    expect((await send(bytes, inputOf(bytes), revoked.token)).body.error.code).toBe('session_revoked');
+    const disabled = await server.user({ instansiId: 'A1', nip: '198001012005011004' });
+    await server.deps.db.query("update users set status = 'disabled' where id = $1", [disabled.userId]);
+    expect((await send(bytes, inputOf(bytes), disabled.token)).body.error.code).toBe('session_revoked');
+    // Signed by this server, but for a user id no row has.
+    const { token: orphan } = server.deps.signer.issueAccess({ userId: 999_999, instansiId: 'A1', deviceId: clerk.deviceId }, 600);
+    const gone = await send(bytes, inputOf(bytes), orphan);
+    expect([gone.status, gone.body.error.code]).toEqual([401, 'unauthenticated']);
+    // A real user and device, but the token names the other instansi.
+    const { token: crossed } = server.deps.signer.issueAccess({ userId: clerk.userId, instansiId: 'B1', deviceId: clerk.deviceId }, 600);
+    expect((await send(bytes, inputOf(bytes), crossed)).body.error.code).toBe('unauthenticated');
+    expect(await tableCounts(server.deps.db)).toEqual(before);
+    expect(await server.deps.blobs.stat(blobKey(sha256(bytes)))).toBeNull();
+  });
+
   it('keeps nothing of a body cut part-way; sending again with the same key works', async () => {
     const bytes = Buffer.concat([pdfBytes(), Buffer.alloc(256 * 1024, 7)]);
     const input = inputOf(bytes);
