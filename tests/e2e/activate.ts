@@ -4,7 +4,7 @@
 import { expect, type Page } from '@playwright/test';
 import { mailedCode, SARI, type CentralServer } from './central-server';
 import { ActivationPage } from './pages/activation';
-import { totp } from './support';
+import { previousStepCode, totp } from './support';
 
 export async function activate(page: Page, url: string, server: CentralServer, password: string): Promise<string> {
   const activation = new ActivationPage(page);
@@ -14,7 +14,7 @@ export async function activate(page: Page, url: string, server: CentralServer, p
   await expect(activation.step('password')).toBeVisible();
   await activation.setPassword(await mailedCode(server, SARI.email, new Set()), password);
   const secret = await activation.secret();
-  await activation.typeCode(totp(secret, Date.now() - 30_000));
+  await activation.typeCode(await previousStepCode(secret));
   const codes = page.getByTestId('auth-recovery-codes').locator('li');
   await expect(codes).toHaveCount(10);
   const recoveryCode = (await codes.first().textContent())!.trim();

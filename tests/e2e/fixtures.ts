@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppPage } from './pages/app';
-import { ADMIN, totp } from './support';
+import { ADMIN, previousStepCode, totp } from './support';
 
 export interface BrowserHost {
   url: string;
@@ -60,7 +60,7 @@ async function bootstrapAdmin(origin: string, token: string): Promise<string> {
   const post = (method: string, input: unknown) => hostCall(origin, token, method, input);
   const { enrolment } = (await post('auth.bootstrap', ADMIN)) as { enrolment: { secret: string } };
   // The previous step's code (inside the drift window): the current one stays unused for the sign-in.
-  await post('auth.confirmEnrolment', { code: totp(enrolment.secret, Date.now() - 30_000) });
+  await post('auth.confirmEnrolment', { code: await previousStepCode(enrolment.secret) });
   return enrolment.secret;
 }
 

@@ -46,6 +46,18 @@ function base32Decode(text: string): Buffer {
  * The code an authenticator app shows (RFC 6238: HMAC-SHA-1, 30 s, 6 digits), written out
  * here rather than taken from main so the tests check main's TOTP against the RFC.
  */
+/**
+ * The previous step's code, inside the verifier's one-step drift window, so the current
+ * step's code stays unused for the sign-in that follows. It stays valid only until the
+ * current step ends: in a step's last seconds this first waits for the next one, or a code
+ * typed through the UI could reach the verifier two steps old.
+ */
+export async function previousStepCode(secret: string): Promise<string> {
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < 8_000) await new Promise((resolve) => setTimeout(resolve, left + 200));
+  return totp(secret, Date.now() - 30_000);
+}
+
 export function totp(secret: string, at: number = Date.now()): string {
   const counter = Buffer.alloc(8);
   counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
