@@ -115,7 +115,8 @@ export async function checkServerKey(db: Db, sealer: SecretSealer, file: string)
   await db.transaction(async (tx) => {
     const users = await tx.query<{ id: number; nip: string; totp_secret: string | null; totp_pending_secret: string | null }>(
       `select id, nip, totp_secret, totp_pending_secret from users
-        where (totp_secret is not null and totp_secret not like 'lmk1:%') or (totp_pending_secret is not null and totp_pending_secret not like 'lmk1:%') for update`,
+        where (totp_secret is not null and totp_secret not like $1) or (totp_pending_secret is not null and totp_pending_secret not like $1) for update`,
+      [`${PREFIX}%`],
     );
     const sealed = (nip: string, value: string | null) => (value === null || SecretSealer.isSealed(value) ? value : sealer.seal(sealPurpose.totp(nip), value));
     for (const user of users.rows) {

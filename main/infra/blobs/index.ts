@@ -114,17 +114,13 @@ export class FileBlobStore implements BlobStore {
 
   async read(sha256: string): Promise<Buffer> {
     const parts: Buffer[] = [];
-    for await (const chunk of this.chunks(sha256)) parts.push(chunk);
+    for await (const chunk of this.pieces(sha256)) parts.push(chunk);
     return Buffer.concat(parts);
   }
 
   stream(sha256: string, range?: { start: number; end: number }): Readable {
     if (!this.key) return createReadStream(this.pathOf(sha256), range);
-    return Readable.from(this.chunks(sha256, range));
-  }
-
-  pieces(sha256: string, range?: { start: number; end: number }): AsyncIterable<Buffer> {
-    return this.chunks(sha256, range);
+    return Readable.from(this.pieces(sha256, range));
   }
 
   async size(sha256: string): Promise<number> {
@@ -136,7 +132,7 @@ export class FileBlobStore implements BlobStore {
     if (!(await this.has(sha256))) return null;
     const hash = createHash('sha256');
     try {
-      for await (const chunk of this.chunks(sha256)) hash.update(chunk);
+      for await (const chunk of this.pieces(sha256)) hash.update(chunk);
     } catch (error) {
       if (error instanceof SealedBlobError) return 'unreadable';
       throw error;
@@ -157,7 +153,7 @@ export class FileBlobStore implements BlobStore {
    * decipher's own fresh output): one read per 1 MiB instead of one per 64 KiB chunk, and no
    * new buffer per read for the garbage collector to account for.
    */
-  private async *chunks(sha256: string, range?: { start: number; end: number }): AsyncGenerator<Buffer> {
+  async *pieces(sha256: string, range?: { start: number; end: number }): AsyncGenerator<Buffer> {
     if (!this.key) {
       for await (const piece of createReadStream(this.pathOf(sha256), range)) yield piece as Buffer;
       return;
