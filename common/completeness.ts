@@ -108,6 +108,8 @@ export type ChecklistStatus = z.infer<typeof ChecklistStatus>;
 
 /** A history record behind a checklist item's expectation, and the held document that matches it. */
 export const ChecklistRecord = z.object({
+  /** The record's row in this workstation's history (employee_history.id). */
+  historyId: z.number().int(),
   kind: HistoryKind,
   /** Short, e.g. "III/b TMT 01-04-2019" or the jabatan name. */
   label: z.string(),
@@ -145,6 +147,25 @@ export const EmployeeCompleteness = z.object({
   items: z.array(ChecklistItem),
 });
 export type EmployeeCompleteness = z.infer<typeof EmployeeCompleteness>;
+
+/** A separator sheet an item calls for: the type to print, and the history record it stands for, if any. */
+export interface WantedSheet {
+  typeCode: string;
+  historyId: number | null;
+}
+
+/**
+ * The separator sheets a missing or rejected item calls for: one per history record no held
+ * document matches when the item is counted from records (each sheet names its record),
+ * otherwise one per document still to come, and at least one.
+ */
+export function wantedSheets(item: ChecklistItem): WantedSheet[] {
+  if (item.status !== 'missing' && item.status !== 'rejected') return [];
+  const typeCode = item.types[0];
+  const open = item.basis === 'history' ? item.records.filter((record) => record.documentId === null) : [];
+  if (open.length > 0) return open.map((record) => ({ typeCode, historyId: record.historyId }));
+  return Array.from({ length: Math.max(1, item.expected - item.held) }, () => ({ typeCode, historyId: null }));
+}
 
 export const QueueItem = z.object({
   nip: z.string(),

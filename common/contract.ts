@@ -595,9 +595,13 @@ export const contract = {
   'hotfolder.retry': method(z.object({ path: z.string().min(1).max(2048) }).strict(), HotFolderStatus, CAPTURE),
 
   // Separator sheets (main/core/separators): a PDF of sheets for an employee, one per document
-  // to scan; by default one per document the completeness checklist says is missing.
+  // to scan: for the types given, or for what the completeness checklist says is missing (all
+  // of it, or the items named by rule key), each sheet of a history record carrying it.
   'separators.print': method(
-    z.object({ nip: Nip, typeCodes: z.array(z.string().max(40)).min(1).max(200).optional() }).strict(),
+    z
+      .object({ nip: Nip, typeCodes: z.array(z.string().max(40)).min(1).max(200).optional(), items: z.array(z.string().max(40)).min(1).max(50).optional() })
+      .strict()
+      .refine((input) => input.typeCodes === undefined || input.items === undefined, { message: 'typeCodes or items, not both' }),
     ExportedFile,
     CAPTURE,
   ),

@@ -265,6 +265,7 @@ export const en: Record<MessageKey, string> = {
   'separators.type': 'Document type',
   'separators.history': 'History record',
   'separators.instruction': 'Put this sheet in front of its document and scan them together. The sheet itself is not kept.',
+  'separators.unknown_item': 'The checklist has no item {key}',
   'separators.nothing_missing': 'Nothing is missing; choose the document types to print separator sheets for',
   'separators.too_many': 'At most {max} separator sheets per print',
   // Down-sync and conflicts (issue 5, main/core/sync/{downsync,conflicts}.ts).

@@ -263,6 +263,7 @@ export const id = {
   'separators.type': 'Jenis dokumen',
   'separators.history': 'Riwayat',
   'separators.instruction': 'Letakkan lembar ini di depan dokumennya lalu pindai bersama. Lembar ini tidak ikut disimpan.',
+  'separators.unknown_item': 'Daftar kelengkapan tidak memuat butir {key}',
   'separators.nothing_missing': 'Tidak ada dokumen yang kurang; pilih jenis dokumen untuk lembar pemisah',
   'separators.too_many': 'Paling banyak {max} lembar pemisah sekali cetak',
   // Down-sync and conflicts (issue 5, main/core/sync/{downsync,conflicts}.ts).

@@ -198,8 +198,46 @@ describe('separators.print through the contract', () => {
     }
   });
 
+  it('prints one sheet per history record no document matches; a document split off at it takes the record\'s SK fields for the clerk to confirm', { timeout: 120_000 }, async () => {
+    const csv = join(work.dir, 'rw-golongan.csv');
+    writeFileSync(
+      csv,
+      ['NIP;GOL;TMT GOLONGAN;NO SK;TANGGAL SK', `${BUDI};3a;01-03-2015;800/1/2015;01-02-2015`, `${BUDI};3b;01-04-2019;823/KP/2019;15-03-2019`, `${BUDI};3c;01-10-2023;833/KP/2023;20-09-2023`].join('\n'),
+    );
+    expect(await ok('employees.importHistory', { file: { path: csv } })).toMatchObject({ kind: 'golongan', inserted: 3 });
+    const rank = async () => (await ok('completeness.employee', { nip: BUDI })).items.find((item) => item.key === 'SK_PANGKAT')!;
+    // The entry rank is the SK CPNS's: two rank SKs expected, one per later record.
+    expect((await rank()).records.map((record) => record.label)).toEqual(['III/b TMT 01-04-2019', 'III/c TMT 01-10-2023']);
+
+    const printed = Buffer.from((await ok('separators.print', { nip: BUDI, items: ['SK_PANGKAT'] })).base64, 'base64');
+    const sheets = await pdfText(printed);
+    expect(sheets).toHaveLength(2);
+    expect(sheets[0]).toContain('III/b TMT 01-04-2019');
+    expect(sheets[1]).toContain('III/c TMT 01-10-2023');
+
+    // The folder holds them newest first: each document still finds its own record.
+    const stack = await feederStackPdf([{ kind: 'printed', pdf: printed, index: 1 }, text(71), { kind: 'printed', pdf: printed, index: 0 }, text(72), text(73)], feeder());
+    const path = join(work.dir, 'pangkat.pdf');
+    writeFileSync(path, stack);
+    expect((await ok('capture.import', { files: [{ path }] })).imported.map((entry) => entry.pageCount)).toEqual([1, 2]);
+    const docs = (await ok('documents.list', { nip: BUDI, typeCode: 'SK_PANGKAT' })).items;
+    const details = await Promise.all(docs.map((doc) => ok('documents.get', { id: doc.id })));
+    expect(details.map((doc) => [doc.state, doc.fields])).toEqual([
+      ['draft', { nomor: '833/KP/2023', tanggal: '2023-09-20', tmt: '2023-10-01', golongan: 'III/c' }],
+      ['draft', { nomor: '823/KP/2019', tanggal: '2019-03-15', tmt: '2019-04-01', golongan: 'III/b' }],
+    ]);
+    // Drafts count for nothing until the clerk confirms them against the page.
+    expect((await rank()).records.map((record) => record.matchedBy)).toEqual([null, null]);
+    for (const doc of details) await ok('documents.label', { id: doc.id, nip: BUDI, typeCode: 'SK_PANGKAT', fields: doc.fields, notes: '' });
+    const after = await rank();
+    expect([after.status, after.records.map((record) => record.matchedBy)]).toEqual(['held', ['nomor', 'nomor']]);
+    expect(await call('separators.print', { nip: BUDI, items: ['SK_PANGKAT'] })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+  });
+
   it('refuses an unknown employee or document type', async () => {
     expect(await call('separators.print', { nip: '199505052020121001' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     expect(await call('separators.print', { nip: BUDI, typeCodes: ['NOPE'] })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(await call('separators.print', { nip: BUDI, items: ['NOPE'] })).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringContaining('NOPE') } });
+    expect(await call('separators.print', { nip: BUDI, typeCodes: ['DRH'], items: ['DRH'] })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 });

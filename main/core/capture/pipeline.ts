@@ -17,6 +17,7 @@ import { ImageProblem, imagesToPdf } from '../../infra/images';
 import { inspectPdf, PdfProblem, type ProblemReason } from '../../infra/pdf';
 import { expandInputs, readRegularFile, type FileFailure, type PendingFile } from './files';
 import { hasPdfExtension, sniffKind, type SourceKind } from './sniff';
+import { historyOf } from '../history';
 import { labelFromSheet, splitStack } from '../separators';
 import { runInGroups } from './groups';
 import type { Thumbnails } from './thumbnails';
@@ -43,6 +44,8 @@ interface DocumentRow {
   sourceKind: SourceKind;
   nip: string | null;
   typeCode: string | null;
+  /** Label fields known at import: a separator sheet's history record (main/core/history/sheets.ts). */
+  fields: Record<string, string>;
   guessNip: string | null;
   guessType: string | null;
   state: 'draft' | 'ready';
@@ -68,13 +71,14 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
   );
   const insertDocument = db.prepare(
     `INSERT INTO documents (sha256, source_sha256, original_name, size, source_size, page_count, source_kind,
-       nip, type_code, guess_nip, guess_type, state, created_at, updated_at)
+       nip, type_code, nomor, tanggal, fields, guess_nip, guess_type, state, created_at, updated_at)
      VALUES (@sha256, @sourceSha256, @originalName, @size, @sourceSize, @pageCount, @sourceKind,
-       @nip, @typeCode, @guessNip, @guessType, @state, @at, @at)`,
+       @nip, @typeCode, @nomor, @tanggal, @fields, @guessNip, @guessType, @state, @at, @at)`,
   );
   const commit = (row: DocumentRow): number =>
     writeTransaction(db, () => {
-      const id = Number(insertDocument.run(row).lastInsertRowid);
+      const { fields, ...rest } = row;
+      const id = Number(insertDocument.run({ ...rest, nomor: fields.nomor ?? null, tanggal: fields.tanggal ?? null, fields: JSON.stringify(fields) }).lastInsertRowid);
       deps.audit.append({ actor: row.actor, action: 'document.imported', documentId: id, nip: row.nip, detail: { name: row.originalName, sha256: row.sha256 } });
       // Labelled complete by its separator sheet: recorded as a labelling, as review reads it.
       if (row.state === 'ready') deps.audit.append({ actor: row.actor, action: 'document.labelled', documentId: id, nip: row.nip, detail: { typeCode: row.typeCode, by: 'separator' } });
@@ -254,6 +258,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
       sourceKind: staged.sourceKind,
       nip: label.nip,
       typeCode: label.typeCode,
+      fields: {},
       guessNip: guess.nip,
       guessType: guess.typeCode,
       state: 'draft',
@@ -275,7 +280,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
       const same = findExisting.get(part.sha256, part.sha256);
       if (same) return duplicateOf(name, same);
       // Pages in front of the first sheet keep the batch's label, as an unsplit file would.
-      const own = part.sheet ? labelFromSheet(part.sheet, deps.reference(), todayOf(clock.now())) : { ...label, state: 'draft' as const };
+      const own = part.sheet ? labelFromSheet(part.sheet, deps.reference(), todayOf(clock.now()), (nip) => historyOf(db, nip)) : { ...label, state: 'draft' as const, fields: {} };
       const base = `${staged.baseName} [${index + 1}/${parts.length}]`;
       const documentId = commit({
         sha256: part.sha256,

@@ -213,8 +213,8 @@ describe('rules driven by the employee history', () => {
     const item = completeness.employee(RANKED).items.find((i) => i.key === 'SK_PANGKAT')!;
     expect(item).toMatchObject({ status: 'missing', held: 1, expected: 2, basis: 'history' });
     expect(item.records).toEqual([
-      { kind: 'golongan', label: 'III/b TMT 01-04-2019', nomorSk: '823/2019', matchedBy: 'nomor', documentId: expect.any(Number) },
-      { kind: 'golongan', label: 'III/c TMT 01-10-2023', nomorSk: '833/2023', matchedBy: null, documentId: null },
+      { historyId: expect.any(Number), kind: 'golongan', label: 'III/b TMT 01-04-2019', nomorSk: '823/2019', matchedBy: 'nomor', documentId: expect.any(Number) },
+      { historyId: expect.any(Number), kind: 'golongan', label: 'III/c TMT 01-10-2023', nomorSk: '833/2023', matchedBy: null, documentId: null },
     ]);
     // A second SK matched by its TMT fills the item; without history III/c is an entry rank and expects none.
     doc(RANKED, 'SK_PANGKAT', 'ready', { tmt: '2023-10-01' });

@@ -214,7 +214,7 @@ function matchRecords(records: HistoryRecord[], documents: HeldDocument[]): Chec
   }
   return records.map((record) => {
     const match = matches.get(record);
-    return { kind: record.kind, label: recordLabel(record), nomorSk: nomorOf(record), matchedBy: match?.by ?? null, documentId: match?.id ?? null };
+    return { historyId: record.id, kind: record.kind, label: recordLabel(record), nomorSk: nomorOf(record), matchedBy: match?.by ?? null, documentId: match?.id ?? null };
   });
 }
 

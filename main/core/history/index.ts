@@ -113,3 +113,4 @@ export function createHistory(deps: HistoryDeps) {
 }
 
 export type HistoryService = ReturnType<typeof createHistory>;
+export { labelFieldsOf, recordOfSheetRef, sheetRefOf } from './sheets';

@@ -3,14 +3,17 @@
 // import (detection on a worker thread, pool.ts). The capture pipeline calls splitStack;
 // the contract's separators.print calls print.
 
-import type { EmployeeCompleteness } from '../../../common/completeness';
+import { wantedSheets, type EmployeeCompleteness, type WantedSheet } from '../../../common/completeness';
 import type { ExportedFile } from '../../../common/contract';
 import type { CalendarDate } from '../../../common/dates';
 import { checkFields, type ReferenceData } from '../../../common/doctypes';
 import { AppError } from '../../../common/errors';
 import { pick, type Locale } from '../../../common/i18n';
 import { checkAnyNip } from '../../../common/nip';
+import type { HistoryRecord } from '../../../common/history';
 import type { Db } from '../../infra/db';
+import { recordLabel } from '../completeness';
+import { historyOf, labelFieldsOf, recordOfSheetRef, sheetRefOf } from '../history';
 import type { Translate } from '../ports';
 import type { SeparatorLabel } from './format';
 import { createDetectPool, type DetectPool } from './pool';
@@ -57,19 +60,23 @@ export async function splitStack(pdf: Uint8Array, pageCount: number, options: Sp
 
 /**
  * The label a sheet gives its document, by the labelling rules: NIP and type set when they
- * are valid, and ready at once only when the type asks for no further fields (a DRH);
- * otherwise a draft waiting for the clerk to fill nomor, tanggal and the rest.
+ * are valid, and the fields of the history record the sheet names (what SIASN says the SK
+ * holds). Ready at once only when the type asks for no fields at all (a DRH); otherwise a
+ * draft, so the clerk confirms the record's values against the page and fills the rest.
  */
 export function labelFromSheet(
   sheet: SeparatorLabel,
   reference: Pick<ReferenceData, 'documentTypes' | 'fields' | 'golongan'>,
   today: CalendarDate,
-): { nip: string | null; typeCode: string | null; state: 'draft' | 'ready' } {
+  historyOfNip: (nip: string) => readonly HistoryRecord[] = () => [],
+): { nip: string | null; typeCode: string | null; state: 'draft' | 'ready'; fields: Record<string, string> } {
   const nipCheck = checkAnyNip(sheet.nip, today);
   const nip = nipCheck.ok ? nipCheck.nip : null;
   const type = reference.documentTypes.find((t) => t.code === sheet.typeCode);
   const complete = nip !== null && type !== undefined && checkFields(type, {}, reference, today).length === 0;
-  return { nip, typeCode: type?.code ?? null, state: complete ? 'ready' : 'draft' };
+  const record = nip !== null && type !== undefined && sheet.historyRef !== undefined ? recordOfSheetRef(historyOfNip(nip), sheet.historyRef) : null;
+  const fields = record && type ? labelFieldsOf(record, type, reference, today) : {};
+  return { nip, typeCode: type?.code ?? null, state: complete ? 'ready' : 'draft', fields };
 }
 
 export interface SeparatorsDeps {
@@ -87,26 +94,30 @@ export function createSeparators(deps: SeparatorsDeps) {
   const { db, translate } = deps;
   const selectEmployee = db.prepare<[string], { nama: string }>('SELECT nama FROM employees WHERE nip = ?');
 
-  /** One type per missing document: an item expecting three rank SKs and holding one gives two. */
-  function missingTypes(nip: string): string[] {
-    return deps
-      .completeness.employee(nip)
-      .items.filter((item) => item.status === 'missing' || item.status === 'rejected')
-      .flatMap((item) => Array.from({ length: Math.max(1, item.expected - item.held) }, () => item.types[0]));
+  /** The sheets the checklist's missing items call for: all of them, or those of the items named by rule key. */
+  function missingSheets(nip: string, itemKeys?: readonly string[]): WantedSheet[] {
+    const items = deps.completeness.employee(nip).items;
+    for (const key of itemKeys ?? []) if (!items.some((item) => item.key === key)) throw new AppError('invalid_input', translate('separators.unknown_item', { key }));
+    return items.filter((item) => itemKeys === undefined || itemKeys.includes(item.key)).flatMap(wantedSheets);
   }
 
   return {
-    async print(input: { nip: string; typeCodes?: string[] }): Promise<ExportedFile> {
+    async print(input: { nip: string; typeCodes?: string[]; items?: string[] }): Promise<ExportedFile> {
       const employee = selectEmployee.get(input.nip);
       if (!employee) throw new AppError('not_found', translate('employees.not_found', { nip: input.nip }));
       const types = deps.reference().documentTypes;
-      const codes = input.typeCodes ?? missingTypes(input.nip);
-      if (codes.length === 0) throw new AppError('invalid_input', translate('separators.nothing_missing'));
-      if (codes.length > MAX_SHEETS) throw new AppError('invalid_input', translate('separators.too_many', { max: MAX_SHEETS }));
-      const specs: SheetSpec[] = codes.map((code) => {
-        const type = types.find((t) => t.code === code);
-        if (!type) throw new AppError('invalid_input', translate('documents.unknown_type', { code }));
-        return { nip: input.nip, typeCode: code, nama: employee.nama, typeName: pick(type.name, deps.locale()) };
+      const wanted = input.typeCodes?.map((typeCode) => ({ typeCode, historyId: null })) ?? missingSheets(input.nip, input.items);
+      if (wanted.length === 0) throw new AppError('invalid_input', translate('separators.nothing_missing'));
+      if (wanted.length > MAX_SHEETS) throw new AppError('invalid_input', translate('separators.too_many', { max: MAX_SHEETS }));
+      const records = new Map(historyOf(db, input.nip).map((record) => [record.id, record]));
+      const specs: SheetSpec[] = wanted.map(({ typeCode, historyId }) => {
+        const type = types.find((t) => t.code === typeCode);
+        if (!type) throw new AppError('invalid_input', translate('documents.unknown_type', { code: typeCode }));
+        const spec: SheetSpec = { nip: input.nip, typeCode, nama: employee.nama, typeName: pick(type.name, deps.locale()) };
+        // A sheet for one history record names it, in the QR code and in words.
+        const record = historyId === null ? undefined : records.get(historyId);
+        const historyRef = record && sheetRefOf(record);
+        return record && historyRef ? { ...spec, historyRef, historyLabel: recordLabel(record) } : spec;
       });
       const pdf = await separatorSheetsPdf(specs, {
         banner: translate('separators.banner'),

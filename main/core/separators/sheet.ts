@@ -18,6 +18,8 @@ export interface SheetText {
 export interface SheetSpec extends SeparatorLabel {
   nama: string;
   typeName: string;
+  /** The history record in words ("III/b TMT 01-04-2019"), printed in place of its reference. */
+  historyLabel?: string;
 }
 
 const A4: [number, number] = [595.28, 841.89];
@@ -28,6 +30,8 @@ const QR_SIZE = 255;
 /** Standard PDF fonts speak WinAnsi only: accents are folded, anything else becomes '?'. */
 function printable(text: string): string {
   return text
+    .replace(/\u2192/g, '->')
+    .replace(/[\u2013\u2014]/g, '-')
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[^\x20-\x7e]/g, '?');
@@ -81,7 +85,7 @@ export async function separatorSheetsPdf(specs: readonly SheetSpec[], text: Shee
     centred(page, `${text.type}: ${spec.typeCode}`, 372, regular, 16);
     centred(page, `${text.nip} ${spacedNip(spec.nip)}`, 320, bold, 28);
     centred(page, `${text.nama}: ${spec.nama}`, 286, regular, 20);
-    if (spec.historyRef !== undefined) centred(page, `${text.historyRef}: ${spec.historyRef}`, 258, regular, 14);
+    if (spec.historyRef !== undefined) centred(page, `${text.historyRef}: ${spec.historyLabel ?? spec.historyRef}`, 258, bold, 18);
     centred(page, text.instruction, 110, regular, 11);
     centred(page, payload, 60, regular, 8, rgb(0.3, 0.3, 0.3));
   }

@@ -76,7 +76,7 @@ export function Checklist({ nip }: { nip: string }) {
                   type="button"
                   className="link"
                   disabled={separators.busy !== null}
-                  onClick={() => void separators.print(item.key, [item.types[0]])}
+                  onClick={() => void separators.print(item.key)}
                   data-testid={`separators-print-${item.key}`}
                 >
                   {tr('separators.printOne')}

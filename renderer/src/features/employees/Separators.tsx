@@ -2,15 +2,15 @@
 // employee is missing, and each missing item has its own; main renders the PDF
 // (separators.print) and the browser download saves it for the printer.
 import { useState } from 'react';
-import type { ChecklistItem } from '../../../../common/completeness';
+import { wantedSheets, type ChecklistItem } from '../../../../common/completeness';
 import { useT } from '../../shared/i18n';
 import { useServices } from '../../shared/services';
 import { ErrorBox, Notice } from '../../shared/ui';
 import { saveExported } from '../../shared/download';
 
-/** Sheets the missing items call for: one per document still to come. */
+/** Sheets the missing items call for, as separators.print counts them (common/completeness.ts). */
 export function missingSheetCount(items: readonly ChecklistItem[]): number {
-  return items.filter((item) => item.status === 'missing' || item.status === 'rejected').reduce((sum, item) => sum + Math.max(1, item.expected - item.held), 0);
+  return items.reduce((sum, item) => sum + wantedSheets(item).length, 0);
 }
 
 export function usePrintSeparators(nip: string) {
@@ -20,11 +20,12 @@ export function usePrintSeparators(nip: string) {
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
 
-  const print = async (key: string, typeCodes?: string[]) => {
+  /** Every missing item's sheets ('missing'), or one item's (its rule key). */
+  const print = async (key: string) => {
     setBusy(key);
     setError(null);
     setDone(null);
-    const result = await host.call('separators.print', typeCodes ? { nip, typeCodes } : { nip });
+    const result = await host.call('separators.print', key === 'missing' ? { nip } : { nip, items: [key] });
     setBusy(null);
     if (!result.ok) {
       setError(result.error.message);
