@@ -582,7 +582,8 @@ export const contract = {
   'employees.history': method(z.object({ nip: Nip }).strict(), z.array(HistoryRecord), ANY_ROLE),
 
   'capture.import': method(
-    z.object({ files: z.array(FileRef).min(1).max(10000), nip: Nip.optional(), typeCode: z.string().optional() }).strict(),
+    // separatorSheets: search this batch for separator sheets whatever the setting says (an import of sheets printed elsewhere).
+    z.object({ files: z.array(FileRef).min(1).max(10000), nip: Nip.optional(), typeCode: z.string().optional(), separatorSheets: z.boolean().optional() }).strict(),
     ImportReport,
     CAPTURE,
   ),

@@ -521,7 +521,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     'employees.importHistory': (input, { session }) => withFiles([input.file], ([file]) => history.importFile(file.path, file.name, input.kind, actorOf(session))),
     'employees.history': (input) => history.list(input.nip),
     'capture.import': (input, { session, signal }) =>
-      withFiles(input.files, (files) => capture.importFiles(files, { nip: input.nip, typeCode: input.typeCode, actor: actorOf(session), signal })),
+      withFiles(input.files, (files) => capture.importFiles(files, { nip: input.nip, typeCode: input.typeCode, separatorSheets: input.separatorSheets, actor: actorOf(session), signal })),
     'hotfolder.status': () => hotFolders.status(),
     'hotfolder.add': (input, { session }) => changeHotFolders(session, input.path, true),
     'hotfolder.remove': (input, { session }) => changeHotFolders(session, input.path, false),

@@ -113,6 +113,7 @@ export const uiEn: Record<UiKey, string> = {
   'import.batch.nip': 'Employee NIP',
   'import.batch.nipPlaceholder': '18 digits',
   'import.batch.type': 'Document type',
+  'import.batch.separatorSheets': 'Split files at separator sheets (Lemari QR codes)',
   'import.batch.typeGuess': 'Guess from the file name',
   'import.noFiles': 'There are no files to import',
   'import.dropFailed': 'What was dropped cannot be read; try picking the files with the button',

@@ -111,6 +111,7 @@ export const uiId = {
   'import.batch.nip': 'NIP pegawai',
   'import.batch.nipPlaceholder': '18 digit',
   'import.batch.type': 'Jenis dokumen',
+  'import.batch.separatorSheets': 'Pisahkan berkas di lembar pemisah (kode QR Lemari)',
   'import.batch.typeGuess': 'Tebak dari nama berkas',
   'import.noFiles': 'Tidak ada berkas untuk diimpor',
   'import.dropFailed': 'Isi yang ditarik tidak dapat dibaca; coba pilih berkas lewat tombol',

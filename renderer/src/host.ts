@@ -36,6 +36,8 @@ export interface UploadProgress {
 export interface ImportOptions {
   nip?: string;
   typeCode?: string;
+  /** Search this batch for separator sheets whatever the setting says (capture.import). */
+  separatorSheets?: boolean;
   /** The web host uploads before main can import: this reports that first phase. */
   onUpload?: (progress: UploadProgress) => void;
   /** Stops the uploads and the import (files already stored stay); see Host.canCancelImport. */
@@ -99,7 +101,7 @@ async function importRefs(
   const report = emptyReport();
   for (const batch of chunks(refs, FILES_PER_CALL)) {
     if (options.signal?.aborted) break;
-    const result = await importBatch({ files: batch, nip: options.nip, typeCode: options.typeCode });
+    const result = await importBatch({ files: batch, nip: options.nip, typeCode: options.typeCode, separatorSheets: options.separatorSheets });
     if (!result.ok) return result;
     merge(report, result.value);
   }

@@ -62,3 +62,25 @@ test('an admin turns separator sheets on in Settings (off in a new profile), and
   await app.click('settings');
   await expect(page.getByTestId('settings-separator-sheets')).toBeChecked();
 });
+
+test('a stack whose sheets were printed on another workstation splits when the clerk ticks the box on import', async ({ app, page }) => {
+  test.setTimeout(120_000);
+  const sheet = (typeCode: string) => ({ kind: 'sheet' as const, spec: { nip: NIP, typeCode, nama: 'Budi Santoso', typeName: typeCode } });
+  const stack = await feederStackPdf(
+    [sheet('DRH'), { kind: 'text', lines: letterLines(4) }, sheet('SKP'), { kind: 'text', lines: letterLines(5) }],
+    (index) => ({ dpi: 150, angle: index % 2 ? 1.5 : -2, noise: 0.01, seed: index + 7 }),
+  );
+  await app.go('import');
+  // Nothing was printed here: the office's setting leaves sheets unsearched.
+  const box = page.getByTestId('import-separator-sheets');
+  await expect(box).not.toBeChecked();
+  await box.focus();
+  await page.keyboard.press('Space');
+  await expect(box).toBeChecked();
+  await app.import.pick([{ name: 'dari-ruang-scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from(stack) }]);
+  await expect(app.import.imported).toContainText('dari-ruang-scan.pdf [1/2]');
+  await expect(app.import.imported).toContainText('dari-ruang-scan.pdf [2/2]');
+  // One batch only: the setting is the admin's, and stays off.
+  await app.go('settings');
+  await expect(page.getByTestId('settings-separator-sheets')).not.toBeChecked();
+});

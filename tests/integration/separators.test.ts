@@ -193,6 +193,12 @@ describe('separators.print through the contract', () => {
       writeFileSync(path, await feederStackPdf([{ kind: 'printed', pdf: printed, index: 0 }, text(61), text(62)], feeder()));
       const report = await ok('capture.import', { files: [{ path }] });
       expect(report.imported.map((entry) => [entry.name, entry.pageCount])).toEqual([['tanpa-pemisah.pdf', 3]]);
+      // A clerk importing sheets printed on another workstation asks for the search for this batch only.
+      const other = join(work.dir, 'dari-ruang-scan.pdf');
+      writeFileSync(other, await feederStackPdf([{ kind: 'printed', pdf: printed, index: 0 }, text(63), text(64)], feeder()));
+      const asked = await ok('capture.import', { files: [{ path: other }], separatorSheets: true });
+      expect(asked.imported.map((entry) => [entry.name, entry.pageCount])).toEqual([['dari-ruang-scan.pdf [1/1]', 2]]);
+      expect((await ok('app.info', {})).settings.separatorSheets).toBe(false);
     } finally {
       await ok('settings.update', { separatorSheets: true });
     }

@@ -189,7 +189,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
    * imported becomes its outcome. Each distinct byte string is hashed once: the source
    * here, a converted PDF here too, and the blob store is handed that hash.
    */
-  async function stage(file: PendingFile, maxBytes: number): Promise<Staged | Outcome> {
+  async function stage(file: PendingFile, maxBytes: number, separatorSheets: boolean | undefined): Promise<Staged | Outcome> {
     const { name } = file;
     if (file.failure) return { kind: 'failed', entry: fileFailure(name, file.failure, maxBytes) };
     const read = await readRegularFile(file.path, maxBytes);
@@ -210,7 +210,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
     try {
       prepared = await prepare(kind, bytes);
       // Separator sheets (issue 6): searched on a worker thread unless the office turned them off.
-      split = await splitStack(prepared.pdf, prepared.pageCount, { enabled: deps.separatorSheets?.() ?? true, onProblem: (message, error) => logger.error(`${message}: ${name}`, error) });
+      split = await splitStack(prepared.pdf, prepared.pageCount, { enabled: separatorSheets ?? deps.separatorSheets?.() ?? true, onProblem: (message, error) => logger.error(`${message}: ${name}`, error) });
     } catch (error) {
       return { kind: 'failed', entry: problemFailure(name, error, kind) };
     }
@@ -358,7 +358,7 @@ export function createImporter(deps: CaptureDeps, thumbnails: Thumbnails) {
         inFlight: FILES_IN_FLIGHT,
         groupFiles: GROUP_FILES,
         groupMs: GROUP_MS,
-        stage: (index) => stage(pending[index], maxBytes),
+        stage: (index) => stage(pending[index], maxBytes, options.separatorSheets),
         // Checked between groups only: a file half-way through finishes (or fails) whole.
         stopped: () => options.signal?.aborted ?? false,
         commit: (group, first) => {

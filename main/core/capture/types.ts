@@ -41,6 +41,11 @@ export interface ImportOptions {
   /** Pre-fills the label of every imported document (a folder scanned for one employee). */
   nip?: string;
   typeCode?: string;
+  /**
+   * Search this batch's multi-page files for separator sheets, whatever the setting says: a
+   * clerk scanning a stack with sheets printed on another workstation ticks it on import.
+   */
+  separatorSheets?: boolean;
   actor: Actor;
   /** Tags this batch's progress events; a new id when not given. */
   batchId?: string;

@@ -31,6 +31,8 @@ export function ImportView({ active }: { active: boolean }) {
   const [dragging, setDragging] = useState(false);
   const [nip, setNip] = useState('');
   const [typeCode, setTypeCode] = useState('');
+  // Separator sheets (issue 6): the office's setting, or ticked for one batch of sheets printed elsewhere.
+  const [separatorSheets, setSeparatorSheets] = useState(false);
 
   useEffect(() => {
     // webkitdirectory is not in React's attribute list.
@@ -40,6 +42,18 @@ export function ImportView({ active }: { active: boolean }) {
   useEffect(() => {
     if (active) pickButton.current?.focus();
   }, [active]);
+
+  useEffect(() => {
+    if (!active) return;
+    let cancelled = false;
+    // Each visit starts from the setting, which printing sheets or an admin may have changed.
+    void host.call('app.info', {}).then((info) => {
+      if (!cancelled && info.ok) setSeparatorSheets(info.value.settings.separatorSheets);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [active, host]);
 
   useEffect(
     () =>
@@ -71,6 +85,7 @@ export function ImportView({ active }: { active: boolean }) {
     const result = await host.importFiles(files, {
       nip: batchNip || undefined,
       typeCode: typeCode || undefined,
+      separatorSheets,
       onUpload: (value) => setProgress({ phase: 'upload', value }),
       signal: abortRef.current.signal,
     });
@@ -166,6 +181,10 @@ export function ImportView({ active }: { active: boolean }) {
             <option value="">{tr('import.batch.typeGuess')}</option>
             <DocumentTypeOptions />
           </select>
+        </label>
+        <label className="field checkbox">
+          <input type="checkbox" checked={separatorSheets} onChange={(event) => setSeparatorSheets(event.target.checked)} data-testid="import-separator-sheets" />
+          <span>{tr('import.batch.separatorSheets')}</span>
         </label>
       </fieldset>
 
