@@ -28,3 +28,27 @@ test('the NIP read from the scan is proposed and Enter accepts it', async ({ app
   await page.keyboard.press('Enter');
   await expect(app.label.type).toBeFocused();
 });
+
+test('the nomor, tanggal and TMT read from an SK are proposed beside their fields, and Enter takes each', async ({ app, page }) => {
+  test.setTimeout(150_000);
+  // Down to "pada tanggal ...": nomor, TMT and tanggal SK are on the page.
+  const png = renderSkPage(SAMPLE, { lines: 14 });
+  await app.go('import');
+  await app.import.pick([{ name: 'pindaian-002.png', mimeType: 'image/png', buffer: png }]);
+
+  await app.go('label');
+  await app.label.type.selectOption('SK_PANGKAT');
+  for (const [key, value] of [
+    ['nomor', SAMPLE.nomor],
+    ['tmt', SAMPLE.tmt],
+    ['tanggal', SAMPLE.tanggal],
+  ] as const) {
+    const field = app.label.field(key);
+    await expect(page.getByTestId(`ocr-proposal-${key}`)).toBeVisible({ timeout: 90_000 });
+    await expect(field).toHaveValue('');
+    await field.focus();
+    await page.keyboard.press('Enter');
+    await expect(field).toHaveValue(value);
+    await expect(page.getByTestId(`ocr-proposal-${key}`)).toBeHidden();
+  }
+});
