@@ -711,11 +711,12 @@ export const contract = {
     ANY_ROLE,
   ),
   // Completeness exports and daily progress (issue 7, main/core/completeness/export.ts): the gap
-  // list as XLSX/PDF/CSV, the picking list to pull folders by, and one snapshot of the office a day.
+  // list as XLSX/PDF/CSV, the picking list to pull folders by, and one snapshot a day of the office
+  // and of each unit kerja (the progress of the unit asked for, else of the office).
   'completeness.exportGaps': method(z.object({ unitKerja: z.string().max(200).optional(), format: ExportFormat }).strict(), ExportedFile, ANY_ROLE),
   'completeness.pickingList': method(z.object({ unitKerja: z.string().max(200).optional(), order: z.enum(['unit', 'queue']).default('unit') }).strict(), ExportedFile, ANY_ROLE),
   'completeness.progress': method(
-    z.object({ days: z.number().int().min(1).max(366).default(30) }).strict(),
+    z.object({ days: z.number().int().min(1).max(366).default(30), unitKerja: z.string().max(200).optional() }).strict(),
     z.object({
       days: z.array(z.object({ day: z.string(), employees: z.number().int(), averageScore: z.number(), lengkap: z.number().int(), lengkapShare: z.number() })),
     }),
@@ -749,6 +750,8 @@ export const contract = {
   'retention.destroy': method(RetentionExecution, z.object({ proposal: ProposalDetail, report: RetentionReport }), ADMIN),
   'retention.handOver': method(RetentionExecution, z.object({ proposal: ProposalDetail, report: RetentionReport }), ADMIN),
   'retention.report': method(z.object({ id: Id }).strict(), ExportedFile, OVERSIGHT),
+  // The Daftar Arsip Usul Musnah (or statis) of a proposal as a signable PDF, or its table as XLSX or CSV.
+  'retention.exportProposal': method(z.object({ id: Id, format: ExportFormat }).strict(), ExportedFile, OVERSIGHT),
   'retention.alihMedia': method(
     z.object({ from: z.string().max(10), to: z.string().max(10), agency: z.string().trim().min(1).max(200), place: z.string().trim().min(1).max(100) }).strict(),
     z.object({ report: RetentionReport, file: ExportedFile }),

@@ -180,7 +180,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
   const history = createHistory({ db, clock, translate, reference: referenceOf, readTable, audit });
   const documents = createDocuments({ db, blobs, clock, translate, reference: referenceOf, locale: () => settings.get().locale, audit, events });
   const search = createSearch({ db });
-  const completeness = createCompleteness({ db, translate, rules: () => completenessRules, reference: referenceOf });
+  const completeness = createCompleteness({ db, clock, translate, rules: () => completenessRules, reference: referenceOf });
   // Separator sheets (issue 6): printed per employee; the import splits at them (capture pipeline).
   const separators = createSeparators({ db, translate, locale: () => settings.get().locale, reference: referenceOf, completeness });
   // Completeness exports and daily progress (issue 7).
@@ -259,7 +259,7 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     reference: referenceOf,
     audit,
     removeBlob: (sha256) => rm(blobs.pathOf(sha256), { force: true }),
-    renderPdf: (doc, fileName) => exportReport(doc, 'pdf', fileName),
+    renderReport: (doc, format, fileName) => exportReport(doc, format, fileName),
   });
   const activation = createActivation({
     db,
@@ -392,6 +392,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
       await sync.run(account.userId, account.actor, { trigger });
     },
     onError: (error) => logger.error('scheduled sync failed', error),
+    // The day's completeness progress snapshot (issue 7), on days nobody opens the Kelengkapan view too.
+    onTick: () => completeness.dailySnapshot(),
   });
   const scheduleSync = options.scheduleSync === undefined ? options.host !== 'cli' : options.scheduleSync !== false;
 
@@ -602,6 +604,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     'retention.destroy': (input, { session }) => retention.execute({ ...input, kind: 'musnah' }, actorOf(session)),
     'retention.handOver': (input, { session }) => retention.execute({ ...input, kind: 'permanen' }, actorOf(session)),
     'retention.report': (input) => retention.report(input.id),
+    'retention.exportProposal': (input, { session }) =>
+      retention.exportProposal({ ...input, agency: agencyName(session.user?.id ?? null), place: settings.get().agencyCity ?? null }, actorOf(session)),
     'retention.alihMedia': (input, { session }) => retention.alihMedia(input, actorOf(session)),
     // OCR (issue 6).
     'ocr.status': (input) => ocr.status(input.documentId),

@@ -1,6 +1,7 @@
 // Completeness exports and progress in the Kelengkapan view: the gap list downloads as XLSX
 // and PDF and the picking list as PDF, named after the scope and the day, and the daily
-// progress chart draws a point per recorded day with the same figures in its table.
+// progress chart draws a point per recorded day with the same figures in its table, for the
+// office or the unit chosen.
 import { readSheet } from 'read-excel-file/node';
 import { expect, test } from './fixtures';
 import { NIP, textFile } from './support';
@@ -68,4 +69,19 @@ test('a fresh office shows its first day in the table and waits for a second for
   await expect(progress).toContainText('Grafik muncul setelah tercatat lebih dari satu hari.');
   await expect(page.getByTestId('completeness-progress-chart')).toHaveCount(0);
   await expect(await app.completeness.progressRows()).toHaveCount(1);
+});
+
+test('choosing a unit shows the progress of that unit', async ({ app, page }) => {
+  await app.go('employees');
+  await app.employees.importList(textFile('pegawai.csv', CSV, 'text/csv'));
+  await app.go('completeness');
+  await expect(app.completeness.queueCount).toHaveText('2 pegawai belum lengkap');
+  // Today's snapshot: the office's two employees, then Sekretariat's one.
+  const rows = await app.completeness.progressRows();
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().locator('td').nth(2)).toHaveText('2');
+  await page.getByTestId('completeness-unit').selectOption('Sekretariat');
+  await expect(app.completeness.queueCount).toHaveText('1 pegawai belum lengkap');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().locator('td').nth(2)).toHaveText('1');
 });

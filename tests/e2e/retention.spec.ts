@@ -55,6 +55,12 @@ test('the admin destroys a Punah employee\u2019s file and downloads the Berita A
   await retention.press('retention-approve');
   await expect(retention.proposalRow('DAUM/002/').getByTestId('retention-proposal-state')).toHaveText('Disetujui');
 
+  // The list goes on paper to be signed: exported from the keyboard as a PDF.
+  const exporting = page.waitForEvent('download');
+  await retention.press('retention-export-pdf');
+  const exported = await exporting;
+  expect(exported.suggestedFilename()).toMatch(/^daftar-arsip-usul-musnah-DAUM-002-\d{4}\.pdf$/);
+
   await page.getByTestId('retention-agency').fill('BKD Kota Contoh');
   await page.getByTestId('retention-place').fill('Kota Contoh');
   await page.getByTestId('retention-place').press('Enter');
@@ -70,6 +76,17 @@ test('the admin destroys a Punah employee\u2019s file and downloads the Berita A
   await expect(retention.view).toContainText('Tidak ada usulan berstatus Diserahkan.');
   await retention.filterProposals('');
   await expect(retention.proposals.getByTestId('retention-proposal-row')).toHaveCount(2);
+
+  // A type that joins the personal file has no years of its own: the schedule says so and offers none.
+  const skPns = page.getByTestId('retention-jra-SK_PNS');
+  await expect(skPns).toContainText('Mengikuti berkas perseorangan');
+  await skPns.getByRole('button', { name: 'Ubah' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(skPns.getByTestId('retention-jra-follows')).toContainText('tidak punya masa aktif dan inaktif sendiri');
+  await expect(skPns.getByRole('spinbutton')).toHaveCount(0);
+  await skPns.getByRole('combobox').selectOption('musnah');
+  await expect(skPns.getByRole('spinbutton')).toHaveCount(2);
+  await skPns.getByRole('button', { name: 'Batal' }).click();
 
   const { download, bytes } = await retention.download(retention.proposals.getByTestId('retention-proposal-download'));
   expect(download.suggestedFilename()).toMatch(/^berita-acara-pemusnahan-BAPA-001-\d{4}\.pdf$/);

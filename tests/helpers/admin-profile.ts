@@ -27,10 +27,30 @@ export interface AdminProfile {
   close(): Promise<void>;
 }
 
-export async function adminProfile(prefix: string, clock: Clock): Promise<AdminProfile> {
+type ProfileOptions = Parameters<typeof openProfile>[0];
+
+/**
+ * A profile in `dataDir` as the CLI opens one (settings and secrets in the folder, the shipped
+ * resources, a silent log) on the test's clock; `options` adds or replaces, e.g. a fetch or the
+ * sync scheduler's timer port.
+ */
+export function openCliProfile(dataDir: string, clock: Clock, options: Partial<ProfileOptions> = {}): Promise<Profile> {
+  return openProfile({
+    dataDir,
+    host: 'cli',
+    resourcesDir,
+    settings: new ConfSettingsStore(dataDir),
+    secrets: new KeyFileSecretStore(dataDir),
+    logger: { error: () => {}, info: () => {} },
+    clock,
+    ...options,
+  });
+}
+
+export async function adminProfile(prefix: string, clock: Clock, options: Partial<ProfileOptions> = {}): Promise<AdminProfile> {
   const work = tempDir(prefix);
   const dataDir = join(work.dir, 'profil');
-  const profile = await openProfile({ dataDir, host: 'cli', resourcesDir, settings: new ConfSettingsStore(dataDir), secrets: new KeyFileSecretStore(dataDir), logger: { error: () => {}, info: () => {} }, clock });
+  const profile = await openCliProfile(dataDir, clock, options);
   const admin = profile.newSession();
   const call = (method: MethodName, input: unknown, session = admin) => profile.api.call(method, input, { session });
   async function ok<M extends MethodName>(method: M, input: unknown, session = admin): Promise<MethodOutput<M>> {

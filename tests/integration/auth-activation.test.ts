@@ -12,9 +12,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { MethodName } from '../../common/contract';
 import { readServerSession } from '../../main/core/auth';
 import { KeyFileSecretStore } from '../../main/infra/secrets';
-import { ConfSettingsStore } from '../../main/infra/settings';
-import { openProfile, type Profile } from '../../main/profile';
-import { resourcesDir, tempDir } from '../helpers/profile';
+import type { Profile } from '../../main/profile';
+import { openCliProfile } from '../helpers/admin-profile';
+import { tempDir } from '../helpers/profile';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { decodeMessage } from '../helpers/smtp';
 
@@ -72,16 +72,7 @@ async function mailedCode(server: TestServer, email: string, seen: Set<string>):
 }
 
 function workstation(dataDir: string, extra: { fetch?: typeof fetch } = {}) {
-  return openProfile({
-    dataDir,
-    host: 'cli',
-    resourcesDir,
-    settings: new ConfSettingsStore(dataDir),
-    secrets: new KeyFileSecretStore(dataDir),
-    logger: { error: () => {}, info: () => {} },
-    clock,
-    ...extra,
-  });
+  return openCliProfile(dataDir, clock, extra);
 }
 
 async function newWorkstation(extra: { fetch?: typeof fetch } = {}): Promise<{ profile: Profile; dataDir: string }> {

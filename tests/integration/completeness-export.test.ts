@@ -1,7 +1,7 @@
 // The completeness exports and the daily progress through the contract, on a real profile
 // with fixture employees of different histories: the gap list names who lacks what (as
 // XLSX, PDF and CSV that open), the picking list follows the shelf or the work-queue order,
-// and the progress keeps one snapshot a day.
+// and the progress keeps one snapshot a day of the office and of each unit.
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { readSheet } from 'read-excel-file/node';
@@ -171,28 +171,52 @@ describe('completeness exports', () => {
 });
 
 describe('completeness progress', () => {
-  it('keeps one snapshot a day, the last look of the day winning, oldest first', async () => {
+  it('keeps a point a day of the office and of each unit, the last figures computed that day, oldest first', async () => {
+    // The first look of the day is the work queue, not the chart: it takes the day's snapshot.
     at(new Date(2026, 10, 25, 8, 0));
+    await ok('completeness.queue', { limit: 10 });
+    const office = await ok('completeness.summary', {});
+    const arsip = office.units.find((unit) => unit.unitKerja === 'Bidang Arsip')!;
     const first = await ok('completeness.progress', {});
     const today = first.days.at(-1)!;
     expect(today.day).toBe('2026-11-25');
-    const office = await ok('completeness.summary', {});
     expect(today).toMatchObject({ employees: office.total.employees, averageScore: office.total.averageScore, lengkap: office.total.lengkap });
+    // (The exports above, on the 24th, took that day's snapshot: a one-day window leaves it out.)
+    const unitFirst = await ok('completeness.progress', { unitKerja: 'Bidang Arsip', days: 1 });
+    expect(unitFirst.days).toEqual([{ day: '2026-11-25', employees: 2, averageScore: arsip.averageScore, lengkap: arsip.lengkap, lengkapShare: arsip.lengkap / 2 }]);
+    expect((await ok('completeness.progress', { unitKerja: 'Bidang Mutasi' })).days.map((d) => [d.day, d.employees])).toEqual([
+      ['2026-11-24', 1],
+      ['2026-11-25', 1],
+    ]);
+    expect((await ok('completeness.progress', { unitKerja: 'Bidang Tidak Ada' })).days).toEqual([]);
 
-    // Later the same day Citra's folder is scanned in full: today's point moves, no new day appears.
+    // Later the same day Citra's folder is scanned in full: the unit's figures, once computed, are the day's point.
     at(new Date(2026, 10, 25, 15, 0));
     holds(CITRA, 'DRH', 'D2NP', 'SK_CPNS', 'SPMT', 'SK_PNS', 'IJAZAH');
-    const later = await ok('completeness.progress', {});
-    expect(later.days.map((d) => d.day)).toEqual(first.days.map((d) => d.day));
-    expect(later.days.at(-1)!.lengkap).toBe(today.lengkap + 1);
-    expect(later.days.at(-1)!.averageScore).toBeGreaterThan(today.averageScore);
-    expect(later.days.at(-1)!.lengkapShare).toBeCloseTo((today.lengkap + 1) / today.employees);
+    expect((await ok('completeness.summary', { unitKerja: 'Bidang Arsip' })).total.lengkap).toBe(arsip.lengkap + 1);
+    expect((await ok('completeness.progress', { unitKerja: 'Bidang Arsip', days: 1 })).days.map((d) => [d.day, d.lengkap])).toEqual([['2026-11-25', arsip.lengkap + 1]]);
+    // The work queue and the chart only read: the office's point moves with the next office summary.
+    await ok('completeness.queue', { limit: 10 });
+    expect((await ok('completeness.progress', {})).days).toEqual(first.days);
+    await ok('completeness.summary', {});
+    expect((await ok('completeness.progress', {})).days.at(-1)).toMatchObject({ day: '2026-11-25', lengkap: today.lengkap + 1 });
 
-    // The next morning adds a point; a window of one day shows only today.
+    // Nobody opens the view on the 26th; computing a unit's figures takes the day's snapshot, with Citra done.
     at(new Date(2026, 10, 26, 8, 0));
+    await ok('completeness.summary', { unitKerja: 'Bidang Mutasi' });
+    // The 27th: the view is opened. Each unit's chart has a point a day, the 26th's with Citra Lengkap.
+    at(new Date(2026, 10, 27, 10, 0));
+    const unit = await ok('completeness.progress', { unitKerja: 'Bidang Arsip', days: 3 });
+    expect(unit.days.map((d) => [d.day, d.lengkap])).toEqual([
+      ['2026-11-25', arsip.lengkap + 1],
+      ['2026-11-26', arsip.lengkap + 1],
+      ['2026-11-27', arsip.lengkap + 1],
+    ]);
     const next = await ok('completeness.progress', { days: 30 });
-    expect(next.days.map((d) => d.day).slice(-2)).toEqual(['2026-11-25', '2026-11-26']);
-    expect((await ok('completeness.progress', { days: 1 })).days.map((d) => d.day)).toEqual(['2026-11-26']);
+    expect(next.days.map((d) => d.day).slice(-3)).toEqual(['2026-11-25', '2026-11-26', '2026-11-27']);
+    expect(next.days.at(-2)!.lengkap).toBe(today.lengkap + 1);
+    expect((await ok('completeness.progress', { days: 1 })).days.map((d) => d.day)).toEqual(['2026-11-27']);
+    expect((await ok('completeness.progress', { days: 2, unitKerja: 'Bidang Arsip' })).days.map((d) => d.day)).toEqual(['2026-11-26', '2026-11-27']);
     expect(await profile.api.call('completeness.progress', { days: 0 }, { session })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
   });
 });

@@ -10,9 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../main/access';
 import { createAuditLog } from '../../main/core/audit';
+import { createOcr } from '../../main/core/ocr';
+import { FileBlobStore } from '../../main/infra/blobs';
+import { blobKeyBytes, KeyFileSecretStore } from '../../main/infra/secrets';
 import { ADMIN_NIP, adminProfile, type AdminProfile } from '../helpers/admin-profile';
 import { insertEmployee } from '../helpers/documents';
 import { makePdf } from '../helpers/pdf';
+import { translateId } from '../helpers/profile';
 
 const clock = { now: () => new Date('2026-06-01T02:00:00Z') };
 const BUDI = '196301011985031001';
@@ -20,6 +24,8 @@ const EXECUTION = { agency: 'BKD Kota Contoh', place: 'Kota Contoh' };
 let world: AdminProfile;
 let verifier: Session;
 const docs: number[] = [];
+const shas: string[] = [];
+const SERVER_ID = '7d0f3c52-6a7e-4c1b-9f43-2b8e5d1a0c11';
 const ok: AdminProfile['ok'] = (method, input, session) => world.ok(method, input, session);
 const call: AdminProfile['call'] = (method, input, session) => world.call(method, input, session);
 const blobOf = (id: number) => {
@@ -36,6 +42,7 @@ beforeAll(async () => {
     await writeFile(path, await makePdf([`${typeCode} ${BUDI}`]));
     docs.push((await ok('capture.import', { files: [{ path }], nip: BUDI, typeCode })).imported[0].documentId);
   }
+  for (const id of docs) shas.push((world.profile.db.prepare('SELECT sha256 FROM documents WHERE id = ?').get(id) as { sha256: string }).sha256);
   // Labelled in full (the import alone leaves the decree's required fields empty): ready to send.
   world.profile.db.prepare(`UPDATE documents SET state = 'ready'`).run();
   // Punah six years ago: the personal file's inactive year is long over.
@@ -101,12 +108,37 @@ describe('disposal workflow edges', () => {
 
     // As a sync run leaves them: the SK PNS verified on the server, the DRH refused by it.
     world.profile.db.prepare('DELETE FROM sync_outbox').run();
-    world.profile.db.prepare(`UPDATE document_sync SET state = 'verified' WHERE document_id = ?`).run(docs[0]);
+    world.profile.db.prepare(`UPDATE document_sync SET state = 'verified', server_id = ?, server_version = 1 WHERE document_id = ?`).run(SERVER_ID, docs[0]);
     world.profile.db.prepare(`UPDATE document_sync SET state = 'rejected', error_code = 'invalid_input', error_message = 'Nomor tidak sah' WHERE document_id = ?`).run(docs[1]);
     const done = await ok('retention.destroy', { id: proposal.id, ...EXECUTION });
     expect(done.proposal.state).toBe('dimusnahkan');
     expect(existsSync(blobOf(docs[0]))).toBe(false);
     expect(await call('retention.reject', { id: proposal.id, reason: 'terlambat' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
+
+    // The entries the audit upload sends (main/core/sync/audit-upload.ts) name the server's document and its bytes' hash.
+    const sent = createAuditLog({ db: world.profile.db, clock })
+      .pending(1000)
+      .filter((entry) => entry.action === 'retention.destroyed')
+      .map((entry) => ({ documentId: entry.document_id, detail: JSON.parse(entry.detail) as unknown }));
+    expect(sent).toEqual(
+      expect.arrayContaining([
+        { documentId: docs[0], detail: { proposalId: proposal.id, sha256: shas[0], serverId: SERVER_ID } },
+        // Refused by the server: it never had an id there.
+        { documentId: docs[1], detail: { proposalId: proposal.id, sha256: shas[1], serverId: null } },
+      ]),
+    );
+    expect(sent).toHaveLength(2);
+  });
+
+  it('never reads a destroyed document with OCR again, not even one the reader had not reached', async () => {
+    // As a restart finds them: OCR's queue empty of them, both without a job.
+    expect(world.profile.db.prepare('SELECT count(*) AS n FROM ocr_jobs WHERE document_id IN (?, ?)').get(docs[0], docs[1])).toEqual({ n: 0 });
+    const ocr = createOcr({ db: world.profile.db, blobs: new FileBlobStore(join(world.dataDir, 'blobs'), blobKeyBytes(new KeyFileSecretStore(world.dataDir), world.dataDir)), clock, translate: translateId, logger: { error: () => {}, info: () => {} } });
+    ocr.start();
+    await ocr.idle();
+    await ocr.close();
+    expect(world.profile.db.prepare('SELECT count(*) AS n FROM ocr_jobs WHERE document_id IN (?, ?)').get(docs[0], docs[1])).toEqual({ n: 0 });
+    expect(world.profile.db.prepare('SELECT count(*) AS n FROM ocr_pages WHERE document_id IN (?, ?)').get(docs[0], docs[1])).toEqual({ n: 0 });
   });
 
   it('never queues a destroyed document for sync again, not even one the server had refused', async () => {

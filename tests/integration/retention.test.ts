@@ -7,15 +7,18 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readSheet } from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MethodName, MethodOutput } from '../../common/contract';
 import { createAuditLog } from '../../main/core/audit';
 import { fromBase32, totpCode } from '../../main/core/auth/totp';
-import { KeyFileSecretStore } from '../../main/infra/secrets';
+import { FileBlobStore } from '../../main/infra/blobs';
+import { blobKeyBytes, KeyFileSecretStore } from '../../main/infra/secrets';
 import { ConfSettingsStore } from '../../main/infra/settings';
 import { openProfile, type Profile } from '../../main/profile';
 import { insertEmployee } from '../helpers/documents';
 import { makePdf } from '../helpers/pdf';
+import { pdfText } from '../helpers/pdf-text';
 import { resourcesDir, tempDir } from '../helpers/profile';
 
 type Session = ReturnType<Profile['newSession']>;
@@ -61,6 +64,11 @@ async function userSession(nip: string, role: 'clerk' | 'verifier'): Promise<Ses
 }
 
 const docs: Record<string, number> = {};
+/** A word only Budi's SK PNS's OCR text holds. */
+const OCR_WORD = 'Kutilangwibawa';
+let worked: { turned: string; original: string; proposed: string };
+let store: FileBlobStore;
+let originalBytes: Uint8Array;
 const shaOf = (id: number) => (profile.db.prepare('SELECT sha256 FROM documents WHERE id = ?').get(id) as { sha256: string }).sha256;
 const blobPath = (sha: string) => join(dataDir, 'blobs', sha.slice(0, 2), sha);
 
@@ -100,6 +108,24 @@ beforeAll(async () => {
     .run(ANI, docs.budiDrh);
   docs.aniDrh = Number(copy.lastInsertRowid);
   expect(shaOf(docs.aniDrh)).toBe(shared);
+
+  // Budi's SK PNS as a worked document leaves it: read by OCR (its words in search), turned
+  // with the page tools (the bytes before kept), optimized once (the original held) and a
+  // new optimizer proposal waiting. Destruction must take every copy of its content.
+  profile.db.prepare('INSERT INTO ocr_pages (document_id, page, text, confidence) VALUES (?, 1, ?, 91)').run(docs.budiSkPns, `KEPUTUSAN ${OCR_WORD} pengangkatan`);
+  profile.db.prepare(`UPDATE ocr_jobs SET status = 'done', pages_done = 1 WHERE document_id = ?`).run(docs.budiSkPns);
+  const turned = shaOf(docs.budiSkPns);
+  await ok('pages.rotate', { id: docs.budiSkPns, pages: [1], degrees: 90 });
+  expect(shaOf(docs.budiSkPns)).not.toBe(turned);
+  store = await new FileBlobStore(join(dataDir, 'blobs'), blobKeyBytes(new KeyFileSecretStore(dataDir), dataDir)).init();
+  originalBytes = await makePdf(['SK PNS Budi sebelum dioptimalkan']);
+  const original = await store.put(originalBytes);
+  const proposed = await store.put(await makePdf(['SK PNS Budi usulan pengoptimal']));
+  profile.db.prepare(`INSERT INTO document_originals (document_id, sha256, size, kept_at) VALUES (?, ?, 1000, '2026-01-05T02:00:00Z')`).run(docs.budiSkPns, original);
+  profile.db
+    .prepare(`INSERT INTO optimize_proposals (document_id, source_sha256, sha256, size, page_count, pages, created_at) VALUES (?, ?, ?, 900, 1, '[]', '2026-01-05T02:00:00Z')`)
+    .run(docs.budiSkPns, shaOf(docs.budiSkPns), proposed);
+  worked = { turned, original, proposed };
 });
 
 afterAll(async () => {
@@ -167,6 +193,30 @@ describe('retention lifecycle and disposal', () => {
     const recommended = await ok('retention.recommend', { id: proposal.id, note: 'Sesuai JRA, layak musnah' }, verifier);
     expect(recommended.recommended).toMatchObject({ note: 'Sesuai JRA, layak musnah' });
 
+    // The list goes on paper to be checked and signed: a PDF with the agency, the rows and places to sign; XLSX and CSV to work on.
+    expect(await call('retention.exportProposal', { id: proposal.id, format: 'pdf' }, clerk)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await ok('settings.update', { agencyName: 'BKD Kota Contoh', agencyCity: 'Kota Contoh' });
+    const list = await ok('retention.exportProposal', { id: proposal.id, format: 'pdf' }, verifier);
+    expect(list).toMatchObject({ fileName: 'daftar-arsip-usul-musnah-DAUM-001-2028.pdf', contentType: 'application/pdf' });
+    const text = (await pdfText(Buffer.from(list.base64, 'base64'))).join('\n');
+    for (const expected of ['BKD Kota Contoh', 'DAFTAR ARSIP USUL MUSNAH', 'Nomor: DAUM/001/2028', 'Direkomendasikan', 'Yang mengusulkan', 'Panitia penilai arsip', 'Yang menyetujui', 'Kepala Arsip', 'Kota Contoh, 2 Maret 2028']) {
+      expect(text).toContain(expected);
+    }
+    // Narrow cells wrap: each row's values are read with the wrapping taken out.
+    const flat = text.replace(/\s+/g, '');
+    for (const item of proposal.items) for (const value of [item.nip, item.dueOn, item.sha256]) expect(flat).toContain(value);
+    expect(text).toContain('SK PNS');
+    expect(text).toContain('Daftar Riwayat Hidup');
+    expect(text).toContain('Budi Santoso');
+    const sheet = await readSheet(Buffer.from((await ok('retention.exportProposal', { id: proposal.id, format: 'xlsx' }, verifier)).base64, 'base64'));
+    expect(sheet[0]).toEqual(['No', 'NIP', 'Nama Pegawai', 'Jenis/Uraian Arsip', 'Nomor', 'Kurun Waktu', 'Halaman', 'Retensi Berakhir', 'SHA-256']);
+    expect(sheet.slice(1).map((row) => [row[1], row[8]])).toEqual(proposal.items.map((item) => [item.nip, item.sha256]));
+    const csv = await ok('retention.exportProposal', { id: proposal.id, format: 'csv' });
+    expect(csv).toMatchObject({ fileName: 'daftar-arsip-usul-musnah-DAUM-001-2028.csv', contentType: 'text/csv' });
+    const lines = Buffer.from(csv.base64, 'base64').toString('utf8').split('\r\n').filter((line) => line.includes(BUDI));
+    expect(lines).toHaveLength(2);
+    expect((await ok('audit.list', { action: 'retention.proposal_exported', limit: 5 })).items.map((item) => item.detail)).toContainEqual({ proposalId: proposal.id, number: 'DAUM/001/2028', format: 'pdf' });
+
     expect(await call('retention.approve', { id: proposal.id }, clerk)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await call('retention.approve', { id: proposal.id }, verifier)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     // Not yet approved: the admin cannot destroy either.
@@ -177,6 +227,9 @@ describe('retention lifecycle and disposal', () => {
     const skPnsSha = shaOf(docs.budiSkPns);
     const drhSha = shaOf(docs.budiDrh);
     expect(existsSync(blobPath(skPnsSha))).toBe(true);
+    const found = async (text: string) => (await ok('search.query', { text, limit: 50, offset: 0 })).items.map((hit) => hit.id);
+    expect(await found(OCR_WORD)).toEqual([docs.budiSkPns]);
+    for (const sha of Object.values(worked)) expect(existsSync(blobPath(sha))).toBe(true);
     expect(await call('retention.destroy', { id: proposal.id, ...EXECUTION }, verifier)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await call('retention.destroy', { id: proposal.id, ...EXECUTION }, clerk)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(existsSync(blobPath(skPnsSha))).toBe(true);
@@ -188,6 +241,17 @@ describe('retention lifecycle and disposal', () => {
     // The bytes are gone; the DRH's stay because Ani's surviving DRH is the same blob.
     expect(existsSync(blobPath(skPnsSha))).toBe(false);
     expect(existsSync(blobPath(drhSha))).toBe(true);
+    // No readable copy stays: not the OCR text, nor its words in search, nor the bytes before
+    // the page edit, the optimizer's original or its proposal (their rows go too).
+    for (const sha of Object.values(worked)) expect(existsSync(blobPath(sha))).toBe(false);
+    expect(profile.db.prepare('SELECT count(*) AS n FROM ocr_pages WHERE document_id IN (?, ?)').get(docs.budiSkPns, docs.budiDrh)).toEqual({ n: 0 });
+    expect(profile.db.prepare('SELECT count(*) AS n FROM ocr_jobs WHERE document_id IN (?, ?)').get(docs.budiSkPns, docs.budiDrh)).toEqual({ n: 0 });
+    expect(profile.db.prepare('SELECT count(*) AS n FROM document_originals WHERE document_id = ?').get(docs.budiSkPns)).toEqual({ n: 0 });
+    expect(profile.db.prepare('SELECT count(*) AS n FROM optimize_proposals WHERE document_id = ?').get(docs.budiSkPns)).toEqual({ n: 0 });
+    expect(await ok('ocr.status', { documentId: docs.budiSkPns })).toMatchObject({ status: 'none' });
+    expect(await found(OCR_WORD)).toEqual([]);
+    // Its metadata is still found.
+    expect(await found(BUDI)).toContain(docs.budiSkPns);
     // The metadata remains, marked musnah.
     expect(await ok('documents.get', { id: docs.budiSkPns })).toMatchObject({ id: docs.budiSkPns, nip: BUDI, typeCode: 'SK_PNS' });
     expect((await ok('retention.file', { nip: BUDI })).phases).toMatchObject({ musnah: 2 });
@@ -198,6 +262,20 @@ describe('retention lifecycle and disposal', () => {
     expect(pdf.contentType).toBe('application/pdf');
     expect(Buffer.from(pdf.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdf.fileName).toMatch(/^berita-acara-pemusnahan-BAPA-001-2028\.pdf$/);
+  });
+
+  it('finishes a destruction a crash cut short when it is run again', async () => {
+    // As a crash after the commit leaves it: the original's bytes and row, and a page a reader was saving.
+    const destroyed = (await ok('retention.overview', {})).proposals.find((item) => item.state === 'dimusnahkan')!;
+    expect(await store.put(originalBytes)).toBe(worked.original);
+    profile.db.prepare(`INSERT INTO document_originals (document_id, sha256, size, kept_at) VALUES (?, ?, 1000, '2026-01-05T02:00:00Z')`).run(docs.budiSkPns, worked.original);
+    profile.db.prepare('INSERT INTO ocr_pages (document_id, page, text, confidence) VALUES (?, 1, ?, 91)').run(docs.budiSkPns, OCR_WORD);
+    const again = await ok('retention.destroy', { id: destroyed.id, ...EXECUTION });
+    expect(again.report.id).toBe(destroyed.reportId);
+    expect(existsSync(blobPath(worked.original))).toBe(false);
+    expect(profile.db.prepare('SELECT count(*) AS n FROM document_originals WHERE document_id = ?').get(docs.budiSkPns)).toEqual({ n: 0 });
+    expect(profile.db.prepare('SELECT count(*) AS n FROM ocr_pages WHERE document_id = ?').get(docs.budiSkPns)).toEqual({ n: 0 });
+    expect((await ok('search.query', { text: OCR_WORD, limit: 10, offset: 0 })).items).toEqual([]);
   });
 
   it('audits every step and keeps the audit chain whole', async () => {
@@ -250,6 +328,18 @@ describe('retention lifecycle and disposal', () => {
     expect(reset).toMatchObject({ isDefault: true, activeYears: 2, inactiveYears: 3 });
     const actions = (await ok('audit.list', { action: 'retention.rule_changed', limit: 5 })).items;
     expect(actions[0].detail).toMatchObject({ typeCode: 'SKP', before: { activeYears: 2 }, after: { activeYears: 0 } });
+
+    // A type that joins the personal file follows the file's clock: years of its own are refused, not silently ignored.
+    expect(await call('retention.setRule', { typeCode: 'SK_PNS', activeYears: 5, inactiveYears: 10, disposition: 'berkas_perseorangan' }, admin)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringContaining('masuk berkas perseorangan') },
+    });
+    expect(await call('retention.setRule', { typeCode: 'SKP', activeYears: 4, inactiveYears: 3, disposition: 'berkas_perseorangan' }, admin)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect((await ok('retention.schedule', {})).rules.find((rule) => rule.typeCode === 'SK_PNS')).toMatchObject({ activeYears: 1, inactiveYears: 2, isDefault: true });
+    expect((await ok('audit.list', { action: 'retention.rule_changed', limit: 5 })).items).toHaveLength(1);
+    // Its disposition may still change, the years as they stand.
+    expect(await ok('retention.setRule', { typeCode: 'SKP', activeYears: 2, inactiveYears: 3, disposition: 'berkas_perseorangan' })).toMatchObject({ disposition: 'berkas_perseorangan', isDefault: false });
+    await ok('retention.resetRule', { typeCode: 'SKP' });
   });
 
   it('writes a Berita Acara Alih Media for the folders digitized in a date range', async () => {
@@ -258,5 +348,13 @@ describe('retention lifecycle and disposal', () => {
     expect(result.report).toMatchObject({ kind: 'berita_acara_alih_media', number: 'BAAM/001/2029' });
     expect(Buffer.from(result.file.base64, 'base64').subarray(0, 5).toString()).toBe('%PDF-');
     expect((await ok('retention.overview', {})).reports.map((report) => report.kind)).toContain('berita_acara_alih_media');
+    // January's work less what was destroyed since: Budi's SKP and award, Ani's DRH; one page each.
+    const text = (await pdfText(Buffer.from(result.file.base64, 'base64'))).join('\n');
+    for (const expected of ['BERITA ACARA ALIH MEDIA ARSIP', 'Nomor: BAAM/001/2029', 'Pegawai clerk (NIP 199203032015031003)', '1 Januari 2026 s.d. 31 Januari 2026', '3 arsip dari 2 berkas pegawai, 3 halaman', 'BKD Kota Contoh']) {
+      expect(text).toContain(expected);
+    }
+    const flat = text.replace(/\s+/g, '');
+    for (const key of ['budiSkp', 'budiAward', 'aniDrh']) expect(flat).toContain(shaOf(docs[key]));
+    for (const key of ['budiSkPns', 'sitiSkPns']) expect(flat).not.toContain(shaOf(docs[key]));
   });
 });

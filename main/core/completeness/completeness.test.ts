@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseCompletenessRules, type CompletenessRules } from '../../../common/completeness';
+import { parseCompletenessRules, wantedSheets, type CompletenessRules } from '../../../common/completeness';
 import { referenceData, resourcesDir, testDb, translateId } from '../../../tests/helpers/profile';
 import { createAuditLog } from '../audit';
 import { parseCsv } from '../employees/table';
 import { createHistory } from '../history';
 import { readTable } from '../../infra/sheets';
 import { fixedClock } from '../../../tests/helpers/profile';
-import { createCompleteness, loadCompletenessRules, rankChangesByGolongan, type CompletenessService } from './index';
+import { createCompleteness, loadCompletenessRules, perEmployeeParams, perEmployeeSql, rankChangesByGolongan, type CompletenessService } from './index';
 
 let ctx: ReturnType<typeof testDb>;
 let completeness: CompletenessService;
@@ -47,7 +47,7 @@ function gaps(nip: string): Record<string, string> {
 
 beforeEach(() => {
   ctx = testDb();
-  completeness = createCompleteness({ db: ctx.db, translate: translateId, rules: () => rules, reference: () => reference });
+  completeness = createCompleteness({ db: ctx.db, clock: fixedClock, translate: translateId, rules: () => rules, reference: () => reference });
   employee(FRESH_PNS, 'pns', 'III/a', null, '01');
   employee(PROMOTED, 'pns', 'IV/a', 'Analis SDM Aparatur Ahli Madya', '01', 'Bidang Mutasi');
   employee(CLTN, 'pns', 'III/b', null, '02');
@@ -169,7 +169,7 @@ describe('summary and work queue', () => {
     for (const type of ['DRH', 'D2NP', 'SK_CPNS', 'SPMT', 'SK_PNS', 'IJAZAH']) doc(COMPLETE, type);
     // A changed employee record counts too: retired, FRESH_PNS now needs an SK pemberhentian.
     ctx.db.prepare("UPDATE employees SET kedudukan_hukum = '99' WHERE nip = ?").run(FRESH_PNS);
-    const restarted = createCompleteness({ db: ctx.db, translate: translateId, rules: () => rules, reference: () => reference });
+    const restarted = createCompleteness({ db: ctx.db, clock: fixedClock, translate: translateId, rules: () => rules, reference: () => reference });
     expect(restarted.summary({}).total.lengkap).toBe(1);
     expect(restarted.queue({ limit: 50, offset: 0 }).items.find((item) => item.nip === FRESH_PNS)!.gaps).toContain('SK_PEMBERHENTIAN');
     expect(ctx.db.prepare('SELECT count(*) AS n FROM completeness_dirty').get()).toEqual({ n: 0 });
@@ -177,10 +177,54 @@ describe('summary and work queue', () => {
     // Without D2NP in the rules every score moves, though no document changed.
     const fewer = { ...rules, rules: rules.rules.filter((rule) => rule.key !== 'D2NP') };
     const before = restarted.employee(FRESH_PNS).score;
-    const withFewer = createCompleteness({ db: ctx.db, translate: translateId, rules: () => fewer, reference: () => reference });
+    const withFewer = createCompleteness({ db: ctx.db, clock: fixedClock, translate: translateId, rules: () => fewer, reference: () => reference });
     const queued = withFewer.queue({ limit: 50, offset: 0 }).items.find((item) => item.nip === FRESH_PNS)!;
     expect(queued.gaps).not.toContain('D2NP');
     expect(queued.score).toBeGreaterThan(before);
+  });
+});
+
+describe("a verifier's rejection", () => {
+  it('is read through indexes: from the rejections for the whole office, from the documents of the NIPs otherwise', () => {
+    const plan = (filter: { documents: string; employees: string }, params: unknown[]) =>
+      (ctx.db.prepare(`EXPLAIN QUERY PLAN ${perEmployeeSql(rules, reference, filter)}`).all(...params) as { detail: string }[]).map((row) => row.detail);
+    const office = plan({ documents: '1', employees: '1' }, []);
+    expect(office).toContain('SEARCH rv USING COVERING INDEX document_review_state (state=?)');
+    expect(office).toContain('SEARCH d USING INTEGER PRIMARY KEY (rowid=?)');
+    for (const [filter, params] of [
+      [{ documents: 'nip = ?', employees: 'e.nip = ?' }, perEmployeeParams(FRESH_PNS)],
+      [{ documents: 'nip IN (SELECT nip FROM completeness_dirty)', employees: 'e.nip IN (SELECT nip FROM completeness_dirty)' }, []],
+      [{ documents: 'nip IN (SELECT nip FROM employees WHERE unit_kerja = ?)', employees: 'e.unit_kerja = ?' }, perEmployeeParams('Bidang Arsip')],
+    ] as const) {
+      const steps = plan(filter, [...params]);
+      expect(steps.filter((step) => / (rv|d) /.test(step))).toEqual([
+        expect.stringMatching(/^SEARCH d USING COVERING INDEX documents_completeness \(nip=\?\)/),
+        expect.stringMatching(/^SEARCH rv USING (COVERING INDEX document_review_state|INTEGER PRIMARY KEY)/),
+      ]);
+    }
+    for (const step of office) expect(step).not.toMatch(/^SCAN (rv|d)\b/);
+  });
+
+  it('leaves the history record its document stood for open, so its separator sheet is printed', () => {
+    const RANKED = '198801012012011007';
+    employee(RANKED, 'pns', 'III/b', null, '01');
+    ctx.db
+      .prepare(
+        "INSERT INTO employee_history (nip, kind, record_key, golongan, tmt, nomor_sk, imported_at, imported_by) VALUES (?, 'golongan', ?, ?, ?, ?, '2026-11-24T00:00:00Z', 't')",
+      )
+      .run(RANKED, 'a', 'III/a', '2015-04-01', '800/2015');
+    ctx.db
+      .prepare("INSERT INTO employee_history (nip, kind, record_key, golongan, tmt, nomor_sk, imported_at, imported_by) VALUES (?, 'golongan', ?, ?, ?, ?, '2026-11-24T00:00:00Z', 't')")
+      .run(RANKED, 'b', 'III/b', '2019-04-01', '823/2019');
+    const id = doc(RANKED, 'SK_PANGKAT', 'ready', { nomor: '823/2019' });
+    const held = completeness.employee(RANKED).items.find((i) => i.key === 'SK_PANGKAT')!;
+    expect(held).toMatchObject({ status: 'held', held: 1, rejected: 0, basis: 'history' });
+    expect(held.records.map((record) => record.documentId)).toEqual([id]);
+    ctx.db.prepare("UPDATE document_review SET state = 'rejected', reason = 'buram' WHERE document_id = ?").run(id);
+    const rejected = completeness.employee(RANKED).items.find((i) => i.key === 'SK_PANGKAT')!;
+    expect(rejected).toMatchObject({ status: 'rejected', held: 0, rejected: 1 });
+    expect(rejected.records.map((record) => record.documentId)).toEqual([null]);
+    expect(wantedSheets(rejected)).toEqual([{ typeCode: 'SK_PANGKAT', historyId: rejected.records[0].historyId }]);
   });
 });
 
@@ -272,7 +316,7 @@ describe('rules driven by the employee history', () => {
     const before = completeness.queue({ limit: 50, offset: 0 }).items.find((item) => item.nip === RANKED)!;
     expect(before.gaps).toContain('SK_PANGKAT');
     const noHistory = { ...rules, rules: rules.rules.map(({ history: _history, ...rule }) => rule) };
-    const guessed = createCompleteness({ db: ctx.db, translate: translateId, rules: () => noHistory, reference: () => reference });
+    const guessed = createCompleteness({ db: ctx.db, clock: fixedClock, translate: translateId, rules: () => noHistory, reference: () => reference });
     const after = guessed.queue({ limit: 50, offset: 0 }).items.find((item) => item.nip === RANKED)!;
     expect(after.gaps).not.toContain('SK_PANGKAT');
     expect(after.score).toBeGreaterThan(before.score);

@@ -1,8 +1,9 @@
 // What the Kelengkapan view hands out on paper and in files: the gap list of a unit (or the
 // whole office), every employee whose folder is incomplete with the archives they still
 // lack, as XLSX or PDF; the picking list, a PDF to tick off while pulling folders from the
-// shelves; and the daily progress of the office's score, kept as one snapshot a day
-// (migration 014) because the stored scores only ever say how things stand now.
+// shelves; and the daily progress of the office's or a unit's score, kept as one snapshot a
+// day (migrations 013 and 018, taken by main/core/completeness) because the stored scores
+// only ever say how things stand now.
 
 import type { CompletenessRules } from '../../../common/completeness';
 import type { ExportedFile, ExportFormat } from '../../../common/contract';
@@ -136,27 +137,20 @@ export function createCompletenessExport(deps: CompletenessExportDeps) {
     return file;
   }
 
-  /** Stores today's office figures (the last look of the day wins). */
-  function snapshot(): void {
-    const { total } = deps.completeness.summary({});
+  /**
+   * The office's (or a unit's) score and share Lengkap for the last `days` days that have a
+   * snapshot, oldest first, today included: today's is taken now if nothing took it yet
+   * (each day keeps the figures of its first snapshot, main/core/completeness).
+   */
+  function progress(input: { days: number; unitKerja?: string }): { days: ProgressDay[] } {
+    deps.completeness.dailySnapshot();
     const now = deps.clock.now();
-    db.prepare(
-      `INSERT INTO completeness_daily (day, employees, average_score, lengkap, recorded_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (day) DO UPDATE SET employees = excluded.employees, average_score = excluded.average_score, lengkap = excluded.lengkap, recorded_at = excluded.recorded_at`,
-    ).run(localDate(now), total.employees, total.averageScore, total.lengkap, now.toISOString());
-  }
-
-  /** The office's score and share Lengkap for the last `days` days that have a snapshot, oldest first, today included. */
-  function progress(input: { days: number }): { days: ProgressDay[] } {
-    snapshot();
-    const now = deps.clock.now();
-    const from = new Date(now.getFullYear(), now.getMonth(), now.getDate() - (Math.min(input.days, PROGRESS_MAX_DAYS) - 1));
-    const rows = db.prepare('SELECT day, employees, average_score, lengkap FROM completeness_daily WHERE day >= ? ORDER BY day').all(localDate(from)) as {
-      day: string;
-      employees: number;
-      average_score: number;
-      lengkap: number;
-    }[];
+    const from = localDate(new Date(now.getFullYear(), now.getMonth(), now.getDate() - (Math.min(input.days, PROGRESS_MAX_DAYS) - 1)));
+    const rows = (
+      input.unitKerja === undefined
+        ? db.prepare('SELECT day, employees, average_score, lengkap FROM completeness_daily WHERE day >= ? ORDER BY day').all(from)
+        : db.prepare('SELECT day, employees, average_score, lengkap FROM completeness_daily_units WHERE unit_kerja = ? AND day >= ? ORDER BY day').all(input.unitKerja, from)
+    ) as { day: string; employees: number; average_score: number; lengkap: number }[];
     return {
       days: rows.map((row) => ({
         day: row.day,
@@ -205,7 +199,6 @@ export function createCompletenessExport(deps: CompletenessExportDeps) {
       return audited(operator, 'picking', input.unitKerja, 'pdf', rows.length, file);
     },
 
-    snapshot,
     progress,
   };
 }

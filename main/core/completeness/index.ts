@@ -7,23 +7,35 @@
 // employee's history records (migration 016), counted per NIP in one more GROUP BY. The
 // whole office's scores are stored (migration 008) and only the employees whose folder,
 // record or history changed are scored again (bench/completeness.ts has the figures).
+// The daily progress chart (migrations 013 and 018) keeps, per local day, the last figures
+// of the office and of every unit kerja computed that day; the first computation of a day
+// (or the app's scheduler tick: dailySnapshot) records them all, so no day goes without.
 
 import type { ChecklistRecord, CompletenessRule, CompletenessRules, CompletenessSummary, EmployeeCompleteness, QueueItem, UnitCompleteness } from '../../../common/completeness';
 import type { ReferenceData } from '../../../common/doctypes';
 import { AppError } from '../../../common/errors';
 import type { HistoryRecord } from '../../../common/history';
 import type { Db } from '../../infra/db';
+import { localDate } from '../../infra/reports/dates';
 import { historyOf } from '../history';
-import type { Translate } from '../ports';
+import type { Clock, Translate } from '../ports';
 
 /** Documents in these states do not count as held: a draft is not labelled yet. */
 const NOT_HELD = ['draft', 'rejected'];
 const REJECTED = 'rejected';
+/**
+ * A document a verifier sent back (document_review, migration 011) counts as rejected for
+ * its item, not held, until the clerk relabels it (the review goes back to pending) or a
+ * verifier approves it. `documents` is the documents table's name or alias in the query.
+ */
+const reviewRejected = (documents: string) => `EXISTS (SELECT 1 FROM document_review rv WHERE rv.document_id = ${documents}.id AND rv.state = 'rejected')`;
 /** How many employees the summary lists as having the most gaps. */
 export const MOST_GAPS = 10;
 
 export interface CompletenessDeps {
   db: Db;
+  /** Whose local date names the day of a progress snapshot. */
+  clock: Clock;
   translate: Translate;
   rules: () => CompletenessRules;
   reference: () => ReferenceData;
@@ -83,10 +95,11 @@ function expectedSql(rule: CompletenessRule, i: number, rankChanges: Map<string,
 
 /**
  * The per-employee query: one row per employee with, for rule i, x{i} (expected, NULL if
- * the rule does not apply), h{i} (held), r{i} (rejected), and the score, the number missing
- * and the keys of the rules with gaps. `filter.documents` (over a `nip` column) narrows the
- * documents and the history records alike, `filter.employees` the employees: a filter's
- * parameters are passed three times, documents, history, employees.
+ * the rule does not apply), h{i} (held), r{i} (rejected: the document's state, or a
+ * verifier's rejection), and the score, the number missing and the keys of the rules with
+ * gaps. `filter.documents` (over a `nip` column) narrows the documents, the history records
+ * and the verifier-rejected documents alike, `filter.employees` the employees: a filter's
+ * parameters are passed four times (perEmployeeParams): documents, history, reviews, employees.
  */
 export function perEmployeeSql(rules: CompletenessRules, reference: Pick<ReferenceData, 'golongan'>, filter: { documents: string; employees: string }): string {
   const rankChanges = rankChangesByGolongan(rules, reference);
@@ -104,7 +117,22 @@ export function perEmployeeSql(rules: CompletenessRules, reference: Pick<Referen
     const counted = rule.history.tingkatIn ? `${ofKind} AND tingkat IN (${list(rule.history.tingkatIn)})` : ofKind;
     return [`sum(${ofKind}) AS k${i}`, `sum(${counted}) AS n${i}`];
   });
-  const columns = rules.rules.flatMap((rule, i) => [`${expectedSql(rule, i, rankChanges)} AS x${i}`, `coalesce(h.h${i}, 0) AS h${i}`, `coalesce(h.r${i}, 0) AS r${i}`]);
+  // A verifier-rejected document was counted held by the GROUP BY above (its state is
+  // 'ready'); v{i} moves it to rejected. Counted apart so the big GROUP BY keeps reading only
+  // the covering index. For the whole office the rejected few are read from
+  // document_review_state and their documents looked up; for a narrowed set (a NIP, the dirty
+  // ones, a unit) their documents are read by NIP and each one's review looked up. CROSS JOIN
+  // fixes that order: left to itself the planner reads every rejection for a handful of NIPs.
+  const reviewJoin =
+    filter.documents === '1'
+      ? 'document_review rv CROSS JOIN documents d ON d.id = rv.document_id'
+      : 'documents d CROSS JOIN document_review rv ON rv.document_id = d.id';
+  const reviewCounts = rules.rules.map((_rule, i) => `sum(CASE WHEN k = ${i} THEN n END) AS v${i}`);
+  const columns = rules.rules.flatMap((rule, i) => [
+    `${expectedSql(rule, i, rankChanges)} AS x${i}`,
+    `coalesce(h.h${i}, 0) - coalesce(v.v${i}, 0) AS h${i}`,
+    `coalesce(h.r${i}, 0) + coalesce(v.v${i}, 0) AS r${i}`,
+  ]);
   const earned = rules.rules.map((rule, i) => `CASE WHEN x${i} IS NULL THEN 0 WHEN x${i} = 0 THEN ${rule.weight} ELSE ${rule.weight} * min(h${i}, x${i}) * 1.0 / x${i} END`);
   const possible = rules.rules.map((rule, i) => `CASE WHEN x${i} IS NULL THEN 0 ELSE ${rule.weight} END`);
   const missing = rules.rules.map((_rule, i) => `max(coalesce(x${i}, 0) - h${i}, 0)`);
@@ -131,6 +159,17 @@ WITH p AS MATERIALIZED (
     WHERE ${filter.documents}
     GROUP BY nip
   ) r ON r.nip = e.nip
+  LEFT JOIN (
+    SELECT nip, ${reviewCounts.join(', ')}
+    FROM (
+      SELECT nip, ${ruleOfType} AS k, count(*) AS n
+      FROM ${reviewJoin}
+      WHERE rv.state = 'rejected' AND nip IS NOT NULL AND d.state NOT IN (${list(NOT_HELD)}) AND ${filter.documents}
+      GROUP BY nip, type_code
+    )
+    WHERE k IS NOT NULL
+    GROUP BY nip
+  ) v ON v.nip = e.nip
   WHERE ${filter.employees}
 )
 SELECT p.*,
@@ -140,9 +179,9 @@ SELECT p.*,
 FROM p`;
 }
 
-/** The parameters of a filter's one `?` as perEmployeeSql uses them: documents, history, employees. */
-export function perEmployeeParams<T>(value: T): [T, T, T] {
-  return [value, value, value];
+/** The parameters of a filter's one `?` as perEmployeeSql uses them: documents, history, reviews, employees. */
+export function perEmployeeParams<T>(value: T): [T, T, T, T] {
+  return [value, value, value, value];
 }
 
 interface HeldDocument {
@@ -153,8 +192,9 @@ interface HeldDocument {
   tmt: string | null;
 }
 
-/** The documents of a NIP that count as held, with what a history record is matched on. */
-const HELD_DOCUMENTS_SQL = `SELECT id, type_code, nomor, tanggal, json_extract(fields, '$.tmt') AS tmt FROM documents WHERE nip = ? AND type_code IS NOT NULL AND state NOT IN (${list(NOT_HELD)}) ORDER BY id`;
+/** The documents of a NIP that count as held (not a draft, not rejected by a verifier), with what a history record is matched on. */
+const HELD_DOCUMENTS_SQL = `SELECT id, type_code, nomor, tanggal, json_extract(fields, '$.tmt') AS tmt FROM documents
+WHERE nip = ? AND type_code IS NOT NULL AND state NOT IN (${list(NOT_HELD)}) AND NOT ${reviewRejected('documents')} ORDER BY id`;
 
 /** The records a history rule counts, oldest first: its tingkat only, the entry record dropped. */
 function countedRecords(rule: CompletenessRule, records: HistoryRecord[]): HistoryRecord[] {
@@ -337,13 +377,79 @@ export function createCompleteness(deps: CompletenessDeps) {
   }
 
   function queue(input: { unitKerja?: string; limit: number; offset: number }): { items: QueueItem[]; total: number } {
+    dailySnapshot();
+    return queuePage(input);
+  }
+
+  function queuePage(input: { unitKerja?: string; limit: number; offset: number }): { items: QueueItem[]; total: number } {
     const source = scored(input.unitKerja);
     const statement = prepare(`queue:${input.unitKerja === undefined ? 'office' : 'unit'}`, () => `
 SELECT *, count(*) OVER () AS total FROM ${source.from} WHERE missing > 0 ${ORDER_BY_GAIN} LIMIT ? OFFSET ?`);
     const rows = statement.all(...source.params, input.limit, input.offset) as (ScoredRow & { total: number })[];
     // Past the last page the window has no row to report the total on.
-    const total = rows[0]?.total ?? (input.offset > 0 ? queue({ ...input, offset: 0, limit: 1 }).total : 0);
+    const total = rows[0]?.total ?? (input.offset > 0 ? queuePage({ ...input, offset: 0, limit: 1 }).total : 0);
     return { items: rows.map(queueItemFrom), total };
+  }
+
+  function summarize(input: { unitKerja?: string }): CompletenessSummary {
+    const source = scored(input.unitKerja);
+    // A unit's rows are MATERIALIZED: read twice (units, most gaps), they must cost one pass.
+    const statement = prepare(`summary:${input.unitKerja === undefined ? 'office' : 'unit'}`, () => `
+WITH scored AS ${source.materialized} (SELECT * FROM ${source.from})
+SELECT 'unit' AS part, unit_kerja, count(*) AS employees, sum(score) AS score_sum, sum(missing = 0) AS lengkap, NULL AS row
+FROM scored GROUP BY unit_kerja
+UNION ALL
+SELECT 'gaps', NULL, NULL, NULL, NULL, json_object('nip', nip, 'nama', nama, 'unit_kerja', unit_kerja, 'score', score, 'missing', missing, 'gaps', gaps)
+FROM (SELECT * FROM scored WHERE missing > 0 ORDER BY missing DESC, score ASC, nip ASC LIMIT ${MOST_GAPS})`);
+    const rows = statement.all(...source.params) as (UnitRow & { part: 'unit' | 'gaps'; row: string | null })[];
+    const unitRows = rows.filter((row) => row.part === 'unit');
+    const units = unitRows.map((row) => unitFrom(row.unit_kerja, row.employees, row.score_sum, row.lengkap));
+    units.sort((a, b) => a.averageScore - b.averageScore || (a.unitKerja ?? '').localeCompare(b.unitKerja ?? ''));
+    const sum = (pick: (row: UnitRow) => number) => unitRows.reduce((total, row) => total + pick(row), 0);
+    return {
+      total: unitFrom(input.unitKerja ?? null, sum((row) => row.employees), sum((row) => row.score_sum), sum((row) => row.lengkap)),
+      units,
+      mostGaps: rows.filter((row) => row.part === 'gaps').map((row) => queueItemFrom(JSON.parse(row.row!) as ScoredRow)),
+    };
+  }
+
+  /** The local day whose snapshot is known to be stored; saves a read on every call. */
+  let snapshotDay: string | null = null;
+
+  /**
+   * Records today's figures for the progress chart, so the day's point is the last figures
+   * computed that day: an office summary rewrites the office's and every unit's, a unit's
+   * summary that unit's. Any other computation (the work queue, the chart, the scheduler's
+   * tick: nothing fresh in hand) takes the office and every unit once a day, when nothing
+   * of today is stored yet, so a day nobody opened the view still has its point.
+   */
+  function dailySnapshot(fresh: { office?: CompletenessSummary; unit?: UnitCompleteness } = {}): void {
+    const now = deps.clock.now();
+    const day = localDate(now);
+    const at = now.toISOString();
+    const db = deps.db;
+    const writeOffice = (office: UnitCompleteness) =>
+      db
+        .prepare(
+          `INSERT INTO completeness_daily (day, employees, average_score, lengkap, recorded_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (day) DO UPDATE SET employees = excluded.employees, average_score = excluded.average_score, lengkap = excluded.lengkap, recorded_at = excluded.recorded_at`,
+        )
+        .run(day, office.employees, office.averageScore, office.lengkap, at);
+    const writeUnit = (unit: UnitCompleteness) => {
+      if (unit.unitKerja === null) return;
+      db.prepare(
+        `INSERT INTO completeness_daily_units (day, unit_kerja, employees, average_score, lengkap, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (unit_kerja, day) DO UPDATE SET employees = excluded.employees, average_score = excluded.average_score, lengkap = excluded.lengkap, recorded_at = excluded.recorded_at`,
+      ).run(day, unit.unitKerja, unit.employees, unit.averageScore, unit.lengkap, at);
+    };
+    const writeAll = db.transaction((summary: CompletenessSummary) => {
+      writeOffice(summary.total);
+      summary.units.forEach(writeUnit);
+    });
+    if (fresh.office) writeAll(fresh.office);
+    else if (snapshotDay !== day && !db.prepare('SELECT 1 FROM completeness_daily WHERE day = ?').get(day)) writeAll(summarize({}));
+    snapshotDay = day;
+    if (fresh.unit) writeUnit(fresh.unit);
   }
 
   return {
@@ -368,28 +474,13 @@ SELECT *, count(*) OVER () AS total FROM ${source.from} WHERE missing > 0 ${ORDE
     },
 
     summary(input: { unitKerja?: string }): CompletenessSummary {
-      const source = scored(input.unitKerja);
-      // A unit's rows are MATERIALIZED: read twice (units, most gaps), they must cost one pass.
-      const statement = prepare(`summary:${input.unitKerja === undefined ? 'office' : 'unit'}`, () => `
-WITH scored AS ${source.materialized} (SELECT * FROM ${source.from})
-SELECT 'unit' AS part, unit_kerja, count(*) AS employees, sum(score) AS score_sum, sum(missing = 0) AS lengkap, NULL AS row
-FROM scored GROUP BY unit_kerja
-UNION ALL
-SELECT 'gaps', NULL, NULL, NULL, NULL, json_object('nip', nip, 'nama', nama, 'unit_kerja', unit_kerja, 'score', score, 'missing', missing, 'gaps', gaps)
-FROM (SELECT * FROM scored WHERE missing > 0 ORDER BY missing DESC, score ASC, nip ASC LIMIT ${MOST_GAPS})`);
-      const rows = statement.all(...source.params) as (UnitRow & { part: 'unit' | 'gaps'; row: string | null })[];
-      const unitRows = rows.filter((row) => row.part === 'unit');
-      const units = unitRows.map((row) => unitFrom(row.unit_kerja, row.employees, row.score_sum, row.lengkap));
-      units.sort((a, b) => a.averageScore - b.averageScore || (a.unitKerja ?? '').localeCompare(b.unitKerja ?? ''));
-      const sum = (pick: (row: UnitRow) => number) => unitRows.reduce((total, row) => total + pick(row), 0);
-      return {
-        total: unitFrom(input.unitKerja ?? null, sum((row) => row.employees), sum((row) => row.score_sum), sum((row) => row.lengkap)),
-        units,
-        mostGaps: rows.filter((row) => row.part === 'gaps').map((row) => queueItemFrom(JSON.parse(row.row!) as ScoredRow)),
-      };
+      const result = summarize(input);
+      dailySnapshot(input.unitKerja === undefined ? { office: result } : { unit: result.total });
+      return result;
     },
 
     queue,
+    dailySnapshot,
   };
 }
 

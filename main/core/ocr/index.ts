@@ -67,12 +67,16 @@ export function createOcr(deps: OcrDeps) {
   const recognizer = deps.recognizer ?? createTesseractRecognizer();
   const timeoutMs = deps.pageTimeoutMs ?? (() => PAGE_TIMEOUT_MS);
 
+  // A destroyed (musnah) document keeps its metadata row but must never be read again (main/core/retention).
+  const DESTROYED = `(SELECT document_id FROM document_disposals WHERE disposition = 'musnah')`;
   const nextJob = db.prepare<[], JobRow>(
     `SELECT j.document_id, d.sha256, d.page_count FROM ocr_jobs j JOIN documents d ON d.id = j.document_id
-     WHERE j.status = 'pending' ORDER BY j.document_id LIMIT 1`,
+     WHERE j.status = 'pending' AND j.document_id NOT IN ${DESTROYED} ORDER BY j.document_id LIMIT 1`,
   );
   const setStatus = db.prepare('UPDATE ocr_jobs SET status = ?, pages_done = ?, page_count = ?, error = ?, updated_at = ? WHERE document_id = ?');
-  const savePage = db.prepare('INSERT OR REPLACE INTO ocr_pages (document_id, page, text, confidence) VALUES (?, ?, ?, ?)');
+  // A page read while its document was being destroyed is not kept.
+  const savePage = db.prepare(`INSERT OR REPLACE INTO ocr_pages (document_id, page, text, confidence)
+     SELECT * FROM (SELECT ? AS document_id, ? AS page, ? AS text, ? AS confidence) WHERE document_id NOT IN ${DESTROYED}`);
   const clearPages = db.prepare('DELETE FROM ocr_pages WHERE document_id = ?');
   const readJob = db.prepare<[number], { status: OcrStatus['status']; pages_done: number; page_count: number; error: string | null }>(
     'SELECT status, pages_done, page_count, error FROM ocr_jobs WHERE document_id = ?',
@@ -82,7 +86,7 @@ export function createOcr(deps: OcrDeps) {
   // an archive's backlog, and the job row written before reading makes a restart resume it.
   const unread = db.prepare<[number], JobRow>(
     `SELECT d.id AS document_id, d.sha256, d.page_count FROM documents d
-     WHERE d.id > ? AND NOT EXISTS (SELECT 1 FROM ocr_jobs j WHERE j.document_id = d.id) ORDER BY d.id LIMIT 1`,
+     WHERE d.id > ? AND NOT EXISTS (SELECT 1 FROM ocr_jobs j WHERE j.document_id = d.id) AND d.id NOT IN ${DESTROYED} ORDER BY d.id LIMIT 1`,
   );
   const queueUnread = db.prepare("INSERT OR IGNORE INTO ocr_jobs (document_id, status, page_count, updated_at) VALUES (?, 'pending', ?, ?)");
   const readText = db.prepare<[number], { text: string | null }>('SELECT group_concat(text, char(10)) AS text FROM (SELECT text FROM ocr_pages WHERE document_id = ? ORDER BY page)');

@@ -11,7 +11,7 @@
 // with a Daftar Arsip Statis instead. A batch of digitized folders can also be given its
 // Berita Acara Alih Media.
 
-import type { ExportedFile } from '../../../common/contract';
+import type { ExportedFile, ExportFormat } from '../../../common/contract';
 import { formatIsoDate, parseIsoDate, todayOf } from '../../../common/dates';
 import type { ReferenceData } from '../../../common/doctypes';
 import { AppError } from '../../../common/errors';
@@ -34,7 +34,7 @@ import type { Db } from '../../infra/db';
 import type { ReportDoc } from '../../infra/reports/types';
 import { writeTransaction, type AuditLog } from '../audit';
 import type { Actor, Clock, Translate } from '../ports';
-import { alihMediaReport, disposalReport, type ReportText } from './reports';
+import { alihMediaReport, disposalReport, proposalReport, type ReportText } from './reports';
 
 export interface RetentionDeps {
   db: Db;
@@ -47,12 +47,19 @@ export interface RetentionDeps {
   audit: AuditLog;
   /** Deletes a blob's bytes from the local store (nothing if already gone). */
   removeBlob: (sha256: string) => Promise<void>;
-  renderPdf: (doc: ReportDoc, fileName: string) => Promise<ExportedFile>;
+  /** Renders a report as PDF, or its tables as XLSX or CSV (main/infra/reports exportReport). */
+  renderReport: (doc: ReportDoc, format: ExportFormat, fileName: string) => Promise<ExportedFile>;
 }
 
 /** Proposals still in the workflow: their documents are not proposed again. A ditolak one frees them. */
 const OPEN_STATES: readonly ProposalState[] = ['usul', 'direkomendasikan', 'disetujui'];
 const OPEN = OPEN_STATES.map((state) => `'${state}'`).join(', ');
+/**
+ * The audit actions whose detail names bytes a document had before (main/core/pages keeps a
+ * page edit's previous bytes, main/core/optimize its original): destruction removes those too.
+ */
+const PAGE_ACTIONS = ['document.pages_rotated', 'document.pages_moved', 'document.pages_deleted', 'document.split', 'document.split_from', 'document.merged', 'document.merged_into'] as const;
+const HISTORY_ACTIONS = [...PAGE_ACTIONS, 'document.optimized', 'document.original_released'] as const;
 /** How many files the overview lists; the rest are counted in the phase totals. */
 const FILES_SHOWN = 500;
 
@@ -371,6 +378,10 @@ export function createRetention(deps: RetentionDeps) {
     setRule(input: { typeCode: string; activeYears: number; inactiveYears: number; disposition: Disposition }, actor: Actor): JraRule {
       if (!deps.reference().documentTypes.some((type) => type.code === input.typeCode)) throw new AppError('not_found', translate('retention.unknown_type', { code: input.typeCode }));
       const before = ruleOf(input.typeCode);
+      // A type that joins the personal file has no clock of its own (lifecycleOf): years given for it would be ignored.
+      if (input.disposition === 'berkas_perseorangan' && (input.activeYears !== before.activeYears || input.inactiveYears !== before.inactiveYears)) {
+        throw new AppError('invalid_input', translate('retention.personal_file_years', { code: input.typeCode, years: deps.schedule().personalFile.inactiveYears }));
+      }
       writeTransaction(db, () => {
         db.prepare(
           `INSERT INTO retention_jra (type_code, active_years, inactive_years, disposition, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -491,6 +502,19 @@ export function createRetention(deps: RetentionDeps) {
 
     proposal: detail,
 
+    /**
+     * The proposal's list as a file to check and sign (PDF with the agency and places for
+     * signatures) or to work on (XLSX, CSV), in Indonesian; audited like the other exports.
+     */
+    async exportProposal(input: { id: number; format: ExportFormat; agency: string; place: string | null }, actor: Actor): Promise<ExportedFile> {
+      const proposal = detail(input.id);
+      const doc = proposalReport(deps.reportText, { proposal, agency: input.agency, place: input.place, at: deps.clock.now(), names: nameOf, reference: deps.reference() });
+      const stem = `${proposal.kind === 'musnah' ? 'daftar-arsip-usul-musnah' : 'daftar-arsip-usul-statis'}-${proposal.number.replaceAll('/', '-')}`;
+      const file = await deps.renderReport(doc, input.format, stem);
+      deps.audit.append({ actor: actor.id, action: 'retention.proposal_exported', detail: { proposalId: proposal.id, number: proposal.number, format: input.format } });
+      return file;
+    },
+
     /** A verifier (or admin) reviews the list and recommends it: the appraisal panel's opinion. */
     recommend(input: { id: number; note: string }, actor: Actor): ProposalDetail {
       writeTransaction(db, () => {
@@ -563,7 +587,7 @@ export function createRetention(deps: RetentionDeps) {
       const at = deps.clock.now();
       const number = nextNumber(musnah ? 'BAPA' : 'BASA', 'retention_reports', 'kind', musnah ? 'berita_acara_pemusnahan' : 'daftar_arsip_statis');
       const doc = disposalReport(deps.reportText, { proposal, number, agency: input.agency, place: input.place, at, executor: { nip: actor.id, nama: nameOf(actor.id) }, approver: proposal.approved ? { nip: proposal.approved.by, nama: nameOf(proposal.approved.by) } : null, reference: deps.reference() });
-      const file = await deps.renderPdf(doc, `${musnah ? 'berita-acara-pemusnahan' : 'daftar-arsip-statis'}-${number.replaceAll('/', '-')}`);
+      const file = await deps.renderReport(doc, 'pdf', `${musnah ? 'berita-acara-pemusnahan' : 'daftar-arsip-statis'}-${number.replaceAll('/', '-')}`);
       const reportId = writeTransaction(db, () => {
         const current = proposalRow(input.id);
         expectState(current, ['disetujui'], input.kind);
@@ -571,11 +595,20 @@ export function createRetention(deps: RetentionDeps) {
         if (musnah) refuseUnsent(input.id);
         db.prepare(`UPDATE disposal_proposals SET state = ?, executed_by = ?, executed_at = ?, executed_note = ? WHERE id = ?`).run(musnah ? 'dimusnahkan' : 'diserahkan', actor.id, at.toISOString(), input.note, input.id);
         const mark = db.prepare('INSERT INTO document_disposals (document_id, disposition, proposal_id, at, by) VALUES (?, ?, ?, ?, ?)');
+        const server = db.prepare('SELECT d.sha256, s.server_id FROM documents d LEFT JOIN document_sync s ON s.document_id = d.id WHERE d.id = ?');
         for (const item of proposal.items) {
           mark.run(item.documentId, musnah ? 'musnah' : 'statis', input.id, at.toISOString(), actor.id);
-          // The page thumbnail is a copy of the content: it goes with the bytes.
-          if (musnah) db.prepare('DELETE FROM thumbnails WHERE document_id = ?').run(item.documentId);
-          deps.audit.append({ actor: actor.id, action: musnah ? 'retention.destroyed' : 'retention.handed_over', documentId: item.documentId, nip: item.nip, detail: { proposalId: input.id, sha256: item.sha256 } });
+          // The thumbnail and the OCR text are copies of the content: they go with the marks.
+          if (musnah) purgeCopies(item.documentId);
+          // The central server knows the document by its own id and its bytes' hash: both go up with the entry.
+          const known = server.get(item.documentId) as { sha256: string; server_id: string | null } | undefined;
+          deps.audit.append({
+            actor: actor.id,
+            action: musnah ? 'retention.destroyed' : 'retention.handed_over',
+            documentId: item.documentId,
+            nip: item.nip,
+            detail: { proposalId: input.id, sha256: known?.sha256 ?? item.sha256, serverId: known?.server_id ?? null, ...(known && known.sha256 !== item.sha256 ? { listedSha256: item.sha256 } : {}) },
+          });
         }
         const stored = storeReport(musnah ? 'berita_acara_pemusnahan' : 'daftar_arsip_statis', number, file, input.id, actor);
         deps.audit.append({ actor: actor.id, action: musnah ? 'retention.berita_acara' : 'retention.daftar_statis', detail: { proposalId: input.id, reportId: stored, number, documents: proposal.items.length } });
@@ -609,7 +642,7 @@ export function createRetention(deps: RetentionDeps) {
       if (documents.length === 0) throw new AppError('conflict', translate('retention.nothing_digitized', { from: input.from, to: input.to }));
       const number = nextNumber('BAAM', 'retention_reports', 'kind', 'berita_acara_alih_media');
       const doc = alihMediaReport(deps.reportText, { number, agency: input.agency, place: input.place, from: input.from, to: input.to, at: deps.clock.now(), operator: { nip: actor.id, nama: nameOf(actor.id) }, documents, reference: deps.reference() });
-      const file = await deps.renderPdf(doc, `berita-acara-alih-media-${number.replaceAll('/', '-')}`);
+      const file = await deps.renderReport(doc, 'pdf', `berita-acara-alih-media-${number.replaceAll('/', '-')}`);
       const id = writeTransaction(db, () => {
         const stored = storeReport('berita_acara_alih_media', number, file, null, actor);
         deps.audit.append({ actor: actor.id, action: 'retention.alih_media', detail: { reportId: stored, number, from: input.from, to: input.to, documents: documents.length } });
@@ -619,16 +652,90 @@ export function createRetention(deps: RetentionDeps) {
     },
   };
 
-  /** Removes the bytes of a destroyed proposal's documents that no surviving document shares. */
-  async function removeDestroyedBytes(proposalId: number): Promise<void> {
-    const orphaned = db
+  /**
+   * Removes what of a destroyed document's content the database holds besides its bytes: the
+   * thumbnail, the OCR text (and its job, so the reader never takes the document up again),
+   * and the words of that text in the search index (the update rebuilds the document's entry
+   * from its metadata, which stays). Runs in the destruction's transaction; again, harmlessly,
+   * when a destruction is finished after a crash.
+   */
+  function purgeCopies(documentId: number): void {
+    db.prepare('DELETE FROM thumbnails WHERE document_id = ?').run(documentId);
+    db.prepare('DELETE FROM ocr_pages WHERE document_id = ?').run(documentId);
+    db.prepare('DELETE FROM ocr_jobs WHERE document_id = ?').run(documentId);
+    // documents_fts_update rebuilds the entry on an update of notes, whatever its value (as main/core/pages does).
+    db.prepare('UPDATE documents SET notes = notes WHERE id = ?').run(documentId);
+  }
+
+  /**
+   * Every blob a document points at or has pointed at: its bytes now and when it was listed,
+   * the original kept before an optimization, an optimizer proposal, and the earlier versions
+   * the page tools and the optimizer left (their audit entries name them).
+   */
+  function blobsOf(documentIds: readonly number[]): Map<number, Set<string>> {
+    const byDoc = new Map<number, Set<string>>(documentIds.map((id) => [id, new Set<string>()]));
+    const add = (id: number, sha: unknown) => {
+      if (typeof sha === 'string' && /^[0-9a-f]{64}$/.test(sha)) byDoc.get(id)?.add(sha);
+    };
+    const wanted = documentIds.map(() => '?').join(', ');
+    const rows = db
       .prepare(
-        `SELECT DISTINCT i.sha256 FROM disposal_items i WHERE i.proposal_id = ?
-         AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = i.sha256
-           AND d.id NOT IN (SELECT document_id FROM document_disposals WHERE disposition = 'musnah'))`,
+        `SELECT id, sha256 FROM documents WHERE id IN (${wanted})
+         UNION ALL SELECT document_id, sha256 FROM disposal_items WHERE document_id IN (${wanted})
+         UNION ALL SELECT document_id, sha256 FROM document_originals WHERE document_id IN (${wanted})
+         UNION ALL SELECT document_id, sha256 FROM optimize_proposals WHERE document_id IN (${wanted})
+         UNION ALL SELECT document_id, source_sha256 FROM optimize_proposals WHERE document_id IN (${wanted})`,
       )
-      .all(proposalId) as { sha256: string }[];
-    for (const { sha256 } of orphaned) await deps.removeBlob(sha256);
+      .all(...documentIds, ...documentIds, ...documentIds, ...documentIds, ...documentIds) as { id: number; sha256: string }[];
+    for (const row of rows) add(row.id, row.sha256);
+    for (const entry of historyEntries(`document_id IN (${wanted})`, documentIds)) for (const sha of entry.shas) add(entry.documentId, sha);
+    return byDoc;
+  }
+
+  /** The blobs the page tools' and the optimizer's audit entries name, per document. */
+  function historyEntries(filter: string, params: readonly number[], actions: readonly string[] = HISTORY_ACTIONS): { documentId: number; shas: unknown[] }[] {
+    const marks = actions.map(() => '?').join(', ');
+    const rows = db
+      .prepare(`SELECT document_id, action, detail FROM audit_log WHERE action IN (${marks}) AND document_id IS NOT NULL AND ${filter}`)
+      .all(...actions, ...params) as { document_id: number; action: string; detail: string | null }[];
+    return rows.map((row) => {
+      const detail = JSON.parse(row.detail ?? '{}') as { previousSha256?: unknown; sha256?: unknown; from?: unknown };
+      const shas: unknown[] = [detail.previousSha256, detail.sha256];
+      if (typeof detail.from === 'string') shas.push(detail.from);
+      if (Array.isArray(detail.from)) for (const part of detail.from as { sha256?: unknown }[]) shas.push(part?.sha256);
+      return { documentId: row.document_id, shas };
+    });
+  }
+
+  /**
+   * Removes the bytes of a destroyed proposal's documents that no surviving document shares
+   * (as its bytes, a held original, a proposal, or an earlier version of its own), then the
+   * rows that named the removed originals and proposals. The rows go last so that a crash in
+   * between leaves them for the next run to find.
+   */
+  async function removeDestroyedBytes(proposalId: number): Promise<void> {
+    const ids = (db.prepare('SELECT document_id FROM disposal_items WHERE proposal_id = ? ORDER BY document_id').all(proposalId) as { document_id: number }[]).map((row) => row.document_id);
+    if (ids.length === 0) return;
+    writeTransaction(db, () => ids.forEach(purgeCopies));
+    const candidates = new Set([...blobsOf(ids).values()].flatMap((shas) => [...shas]));
+    const live = `d.id NOT IN (SELECT document_id FROM document_disposals WHERE disposition = 'musnah')`;
+    const used = db.prepare(
+      `SELECT EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = @sha AND ${live})
+           OR EXISTS (SELECT 1 FROM document_originals o JOIN documents d ON d.id = o.document_id WHERE o.sha256 = @sha AND o.released_at IS NULL AND ${live})
+           OR EXISTS (SELECT 1 FROM optimize_proposals p JOIN documents d ON d.id = p.document_id WHERE p.sha256 = @sha AND ${live}) AS used`,
+    );
+    // Earlier versions of a surviving document's pages stay: they are its original until the server has the edit.
+    const history = new Set(
+      historyEntries(`document_id IN (SELECT d.id FROM documents d WHERE ${live})`, [], PAGE_ACTIONS)
+        .flatMap((entry) => entry.shas)
+        .filter((sha): sha is string => typeof sha === 'string'),
+    );
+    for (const sha of candidates) if (!history.has(sha) && (used.get({ sha }) as { used: number }).used === 0) await deps.removeBlob(sha);
+    const wanted = ids.map(() => '?').join(', ');
+    writeTransaction(db, () => {
+      db.prepare(`DELETE FROM document_originals WHERE document_id IN (${wanted})`).run(...ids);
+      db.prepare(`DELETE FROM optimize_proposals WHERE document_id IN (${wanted})`).run(...ids);
+    });
   }
 }
 

@@ -86,6 +86,52 @@ export function disposalReport(
   };
 }
 
+/**
+ * The Daftar Arsip Usul Musnah (or the list of archives proposed statis) as it stands, to be
+ * checked and signed on paper by the proposer, the appraisal panel and the approver: every
+ * listed archive with its retention, and who proposed, recommended and approved it so far.
+ */
+export function proposalReport(
+  text: ReportText,
+  input: { proposal: ProposalDetail; agency: string; place: string | null; at: Date; names: (nip: string) => string; reference: Pick<ReferenceData, 'documentTypes'> },
+): ReportDoc {
+  const { proposal, at, names } = input;
+  const musnah = proposal.kind === 'musnah';
+  const pages = proposal.items.reduce((sum, item) => sum + item.pages, 0);
+  const folders = new Set(proposal.items.map((item) => item.nip)).size;
+  const who = (step: { by: string; at: string } | null) => (step ? `${names(step.by)} (NIP ${step.by}), ${longDate(step.at)}` : '-');
+  const person = (step: { by: string } | null) => (step ? { name: names(step.by), nip: step.by } : {});
+  return {
+    agency: input.agency,
+    generatedAt: at,
+    pageLabel: (page, pages) => text('retention.report.page', { page, pages }),
+    placeDate: input.place ? `${input.place}, ${longDate(at)}` : longDate(at),
+    title: text(musnah ? 'retention.report.proposal_musnah_title' : 'retention.report.proposal_statis_title'),
+    subtitle: text('retention.report.number', { number: proposal.number }),
+    facts: [
+      [text('retention.report.state'), text(`retention.state.${proposal.state}`)],
+      [text('retention.report.proposed_by'), who({ by: proposal.createdBy, at: proposal.createdAt })],
+      [text('retention.report.recommended_by'), who(proposal.recommended)],
+      [text('retention.report.approved'), who(proposal.approved)],
+      ...(proposal.rejected ? [[text('retention.report.rejected_by'), `${who(proposal.rejected)}: ${proposal.rejected.note}`] as [string, string]] : []),
+      [text('retention.report.count'), text('retention.report.count_value', { count: proposal.items.length, folders, pages })],
+    ],
+    tables: [
+      {
+        title: text(musnah ? 'retention.report.proposal_musnah_list' : 'retention.report.proposal_statis_list'),
+        columns: ['No', 'NIP', text('retention.report.col_nama'), text('retention.report.col_jenis'), text('retention.report.col_nomor'), text('retention.report.col_kurun'), text('retention.report.col_jumlah'), text('retention.report.col_retensi'), 'SHA-256'],
+        widths: [3, 15, 11, 10, 10, 9, 7, 9, 16],
+        rows: proposal.items.map((item, index) => [index + 1, item.nip, item.nama, typeName(input.reference, item.typeCode), item.nomor ?? '-', item.tanggal ?? '-', item.pages, item.dueOn, item.sha256]),
+      },
+    ],
+    signatures: [
+      { role: text('retention.report.sign_proposer'), ...person({ by: proposal.createdBy }) },
+      { role: text('retention.report.sign_panel'), ...person(proposal.recommended) },
+      { role: text('retention.report.sign_approver'), ...person(proposal.approved) },
+    ],
+  };
+}
+
 export function alihMediaReport(
   text: ReportText,
   input: {

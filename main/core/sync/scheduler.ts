@@ -85,6 +85,8 @@ export interface SchedulerDeps {
   /** Starts a run; what it answers is its own business (stored as its report). */
   start(trigger: SyncTrigger): Promise<unknown>;
   onError?(error: unknown): void;
+  /** Called on every tick first, whether or not sync may run (other once-a-day work rides on this timer). */
+  onTick?(): void;
 }
 
 export function createSyncScheduler(deps: SchedulerDeps) {
@@ -96,6 +98,11 @@ export function createSyncScheduler(deps: SchedulerDeps) {
   let lastScheduledDay: string | null | undefined;
 
   async function tick(): Promise<SyncTrigger | null> {
+    try {
+      deps.onTick?.();
+    } catch (error) {
+      deps.onError?.(error);
+    }
     const state = deps.state();
     if (!state.canSync) return null;
     if (lastScheduledDay === undefined) {

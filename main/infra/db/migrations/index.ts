@@ -26,6 +26,8 @@ import * as m015 from './015-optimize';
 import * as m016 from './016-history';
 // A rejected disposal proposal keeps its record: state 'ditolak' (issue 7).
 import * as m017 from './017-retention-rejected';
+// Completeness counts a verifier's rejection; daily progress per unit kerja (issue 7).
+import * as m018 from './018-completeness-review';
 
 export interface Migration {
   id: number;
@@ -62,4 +64,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 16, name: m016.name, sql: m016.sql },
   // A rejected disposal proposal keeps its record: state 'ditolak' (issue 7).
   { id: 17, name: m017.name, sql: m017.sql, up: m017.up },
+  // Completeness counts a verifier's rejection; daily progress per unit kerja (issue 7).
+  { id: 18, name: m018.name, sql: m018.sql },
 ];

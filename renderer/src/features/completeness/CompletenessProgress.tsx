@@ -1,5 +1,5 @@
-// The daily progress chart of the Kelengkapan view: the office's average score and share
-// Lengkap per day (completeness.progress, one snapshot a day) as a small hand-drawn SVG,
+// The daily progress chart of the Kelengkapan view: the office's (or the chosen unit's)
+// average score and share Lengkap per day (completeness.progress, one snapshot a day) as a small hand-drawn SVG,
 // both on a 0-100 scale, with the same figures as a table for screen readers and for
 // reading exact values. Asked again whenever the view's figures are.
 import { useEffect, useState } from 'react';
@@ -64,7 +64,7 @@ function Chart({ days, label }: { days: Day[]; label: string }) {
   );
 }
 
-export function CompletenessProgress({ active, version }: { active: boolean; version: unknown }) {
+export function CompletenessProgress({ active, version, unitKerja }: { active: boolean; version: unknown; unitKerja?: string }) {
   const { host } = useServices();
   const tr = useT();
   const locale = useLocale();
@@ -74,7 +74,7 @@ export function CompletenessProgress({ active, version }: { active: boolean; ver
   useEffect(() => {
     if (!active) return;
     let current = true;
-    void host.call('completeness.progress', { days: DAYS }).then((result) => {
+    void host.call('completeness.progress', unitKerja === undefined ? { days: DAYS } : { days: DAYS, unitKerja }).then((result) => {
       if (!current) return;
       setError(result.ok ? null : result.error.message);
       if (result.ok) setDays(result.value.days);
@@ -82,7 +82,7 @@ export function CompletenessProgress({ active, version }: { active: boolean; ver
     return () => {
       current = false;
     };
-  }, [host, active, version]);
+  }, [host, active, version, unitKerja]);
 
   const number = (value: number) => value.toLocaleString(locale === 'id' ? 'id-ID' : 'en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   return (

@@ -199,8 +199,8 @@ export function CompletenessView({ active }: { active: boolean }) {
           <Checklist key={`${checklistNip}-${summary?.total.averageScore ?? ''}`} nip={checklistNip} />
         </div>
       )}
-      {/* Daily progress of the office (issue 7), asked again with the figures above. */}
-      <CompletenessProgress active={active} version={summary} />
+      {/* Daily progress of the office or the unit chosen (issue 7), asked again with the figures above. */}
+      <CompletenessProgress active={active} version={summary} unitKerja={unitKerja === '' ? undefined : unitKerja} />
       <section className="card" aria-labelledby="completeness-queue-title">
         <h2 id="completeness-queue-title">{tr('completeness.queue')}</h2>
         <p className="hint">{tr('completeness.queueHint')}</p>

@@ -6,7 +6,7 @@
 // refuses what a role may not do; the view only hides what the role cannot use. Every
 // action is a plain form or button, so the whole flow runs from the keyboard.
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { MethodOutput, Role } from '../../../../common/contract';
+import { EXPORT_FORMATS, type ExportFormat, type MethodOutput, type Role } from '../../../../common/contract';
 import { pick } from '../../../../common/i18n';
 import { DISPOSITIONS, PHASES, PROPOSAL_STATES, type Disposition, type Proposal, type ProposalState, type RetentionOverview } from '../../../../common/retention';
 import { saveExported } from '../../shared/download';
@@ -125,6 +125,13 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
     else setError(result.error.message);
   };
 
+  /** The proposal's list to check and sign (PDF) or to work on (XLSX, CSV). */
+  const exportList = async (id: number, format: ExportFormat) => {
+    const result = await host.call('retention.exportProposal', { id, format });
+    if (result.ok) saveExported(result.value);
+    else setError(result.error.message);
+  };
+
   const proposal: Proposal | undefined = overview?.proposals.find((item) => item.id === selected);
   const shownProposals = overview?.proposals.filter((item) => stateFilter === '' || item.state === stateFilter) ?? [];
   /** What a row says beyond its state: for a ditolak proposal, who rejected it, when and why. */
@@ -233,6 +240,13 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
               ))}
             </tbody>
           </table>
+          <div className="actions" role="group" aria-label={tr('retention.exportListLabel')}>
+            {EXPORT_FORMATS.map((format) => (
+              <button key={format} type="button" disabled={busy} onClick={() => void exportList(proposal.id, format)} data-testid={`retention-export-${format}`}>
+                {tr('retention.exportList', { format: format.toUpperCase() })}
+              </button>
+            ))}
+          </div>
           {proposal.rejected && (
             <p className="hint" data-testid="retention-detail-rejected">
               {remarkOf(proposal)}
@@ -440,6 +454,9 @@ interface RuleInput {
   disposition: Disposition;
 }
 
+/** A type with this disposition has no clock of its own: lifecycleOf runs it on the personal file's. */
+const FOLLOWS_FILE: Disposition = 'berkas_perseorangan';
+
 /** The JRA in force, one row per document type; an admin edits a row in place. */
 function ScheduleTable({ schedule, admin, typeName, onSave, onReset }: { schedule: Schedule; admin: boolean; typeName: (code: string) => string; onSave: (input: RuleInput) => Promise<unknown>; onReset: (typeCode: string) => Promise<unknown> }) {
   const tr = useT();
@@ -453,16 +470,32 @@ function ScheduleTable({ schedule, admin, typeName, onSave, onReset }: { schedul
         <tbody>
           {schedule.rules.map((rule) =>
             editing?.typeCode === rule.typeCode ? (
-              <tr key={rule.typeCode}>
+              <tr key={rule.typeCode} data-testid={`retention-jra-${rule.typeCode}`}>
                 <td>{typeName(rule.typeCode)}</td>
+                {editing.disposition === FOLLOWS_FILE ? (
+                  <td colSpan={2} className="hint" data-testid="retention-jra-follows">
+                    {tr('retention.followsFileHint')}
+                  </td>
+                ) : (
+                  <>
+                    <td>
+                      <input type="number" min={0} max={100} aria-label={tr('retention.activeYears')} value={editing.activeYears} onChange={(event) => setEditing({ ...editing, activeYears: Number(event.target.value) })} />
+                    </td>
+                    <td>
+                      <input type="number" min={0} max={100} aria-label={tr('retention.inactiveYears')} value={editing.inactiveYears} onChange={(event) => setEditing({ ...editing, inactiveYears: Number(event.target.value) })} />
+                    </td>
+                  </>
+                )}
                 <td>
-                  <input type="number" min={0} max={100} aria-label={tr('retention.activeYears')} value={editing.activeYears} onChange={(event) => setEditing({ ...editing, activeYears: Number(event.target.value) })} />
-                </td>
-                <td>
-                  <input type="number" min={0} max={100} aria-label={tr('retention.inactiveYears')} value={editing.inactiveYears} onChange={(event) => setEditing({ ...editing, inactiveYears: Number(event.target.value) })} />
-                </td>
-                <td>
-                  <select aria-label={tr('retention.disposition')} value={editing.disposition} onChange={(event) => setEditing({ ...editing, disposition: event.target.value as Disposition })}>
+                  <select
+                    aria-label={tr('retention.disposition')}
+                    value={editing.disposition}
+                    // Years typed for another disposition are dropped: the personal file's clock applies (main refuses others).
+                    onChange={(event) => {
+                      const disposition = event.target.value as Disposition;
+                      setEditing(disposition === FOLLOWS_FILE ? { ...editing, disposition, activeYears: rule.activeYears, inactiveYears: rule.inactiveYears } : { ...editing, disposition });
+                    }}
+                  >
                     {DISPOSITIONS.map((disposition) => (
                       <option key={disposition} value={disposition}>
                         {tr(`retention.disposition.${disposition}`)}
@@ -481,10 +514,18 @@ function ScheduleTable({ schedule, admin, typeName, onSave, onReset }: { schedul
                 </td>
               </tr>
             ) : (
-              <tr key={rule.typeCode}>
+              <tr key={rule.typeCode} data-testid={`retention-jra-${rule.typeCode}`}>
                 <td>{typeName(rule.typeCode)}</td>
-                <td>{rule.activeYears}</td>
-                <td>{rule.inactiveYears}</td>
+                {rule.disposition === FOLLOWS_FILE ? (
+                  <td colSpan={2} className="hint">
+                    {tr('retention.followsFile')}
+                  </td>
+                ) : (
+                  <>
+                    <td>{rule.activeYears}</td>
+                    <td>{rule.inactiveYears}</td>
+                  </>
+                )}
                 <td>{tr(`retention.disposition.${rule.disposition}`)}</td>
                 <td>
                   {rule.isDefault ? <span className="badge">{tr('retention.default')}</span> : null} {rule.source}
