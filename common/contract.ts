@@ -15,6 +15,8 @@ import { Account as ServerAccount } from './dms/users';
 
 const Id = z.number().int().positive();
 const Nip = z.string().regex(/^\d{18}$/);
+/** The most folders (NIPs) one Berita Acara Alih Media may name. */
+export const ALIH_MEDIA_MAX_NIPS = 5000;
 const Page = { limit: z.number().int().min(1).max(500).default(50), offset: z.number().int().min(0).default(0) };
 
 /** A file the call should read: a path on the machine main runs on, or a browser upload. */
@@ -752,8 +754,18 @@ export const contract = {
   'retention.report': method(z.object({ id: Id }).strict(), ExportedFile, OVERSIGHT),
   // The Daftar Arsip Usul Musnah (or statis) of a proposal as a signable PDF, or its table as XLSX or CSV.
   'retention.exportProposal': method(z.object({ id: Id, format: ExportFormat }).strict(), ExportedFile, OVERSIGHT),
+  // The Berita Acara Alih Media of the folders digitized in a date range: every folder, or only
+  // the batch's (nips, the employees whose folders were digitized together).
   'retention.alihMedia': method(
-    z.object({ from: z.string().max(10), to: z.string().max(10), agency: z.string().trim().min(1).max(200), place: z.string().trim().min(1).max(100) }).strict(),
+    z
+      .object({
+        from: z.string().max(10),
+        to: z.string().max(10),
+        agency: z.string().trim().min(1).max(200),
+        place: z.string().trim().min(1).max(100),
+        nips: z.array(Nip).min(1).max(ALIH_MEDIA_MAX_NIPS).optional(),
+      })
+      .strict(),
     z.object({ report: RetentionReport, file: ExportedFile }),
     ANY_ROLE,
   ),

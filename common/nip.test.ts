@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkAnyNip, checkNip, checkPnsNip, checkPppkNip, normalizeNip } from './nip';
+import { checkAnyNip, checkNip, checkPnsNip, checkPppkNip, normalizeNip, parseNipList } from './nip';
 
 const today = { y: 2026, m: 11, d: 24 };
 
@@ -87,5 +87,16 @@ describe('NI PPPK', () => {
     expect(checkNip('198503122021152001', 'pns', today).ok).toBe(false);
     expect(checkNip('198503122021152001', 'pppk', today).ok).toBe(true);
     expect(checkAnyNip('198503122021152001', today)).toMatchObject({ ok: true, parts: { kind: 'pppk' } });
+  });
+});
+
+describe('parseNipList', () => {
+  it('reads NIPs one a line, comma or semicolon separated, printed with spaces or several to a line', () => {
+    expect(parseNipList('19900101 201503 1 001\n199202292015032002, 199505052020121001;\n\n')).toEqual(['199001012015031001', '199202292015032002', '199505052020121001']);
+    expect(parseNipList('199001012015031001 199202292015032002')).toEqual(['199001012015031001', '199202292015032002']);
+    expect(parseNipList('199001012015031001\n19900101.201503.1.001')).toEqual(['199001012015031001']);
+    // Not a NIP: passed on whole, for the contract to refuse by name.
+    expect(parseNipList('12345 678')).toEqual(['12345678']);
+    expect(parseNipList('  ')).toEqual([]);
   });
 });

@@ -37,6 +37,19 @@ export function normalizeNip(input: string): string {
   return input.replace(/[\s.\-\u00a0]/g, '');
 }
 
+/**
+ * A list of NIPs as a clerk types or pastes it: one a line or separated by commas or
+ * semicolons, each as printed on an SK ("19900101 201503 1 001") or plain; several plain
+ * NIPs on one line separated by spaces are taken apart too. Distinct, in order, unchecked.
+ */
+export function parseNipList(text: string): string[] {
+  const nips = text.split(/[\n,;]+/).flatMap((line) => {
+    const words = line.trim().split(/\s+/).filter(Boolean);
+    return words.length > 1 && words.every((word) => /^\d{18}$/.test(normalizeNip(word))) ? words.map(normalizeNip) : [normalizeNip(line)];
+  });
+  return [...new Set(nips.filter(Boolean))];
+}
+
 function num(text: string): number {
   return Number.parseInt(text, 10);
 }

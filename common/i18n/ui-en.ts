@@ -624,6 +624,8 @@ export const uiEn: Record<UiKey, string> = {
   'retention.alihMedia': 'Media conversion record (alih media)',
   'retention.from': 'From',
   'retention.to': 'To',
+  'retention.alihNips': 'NIPs of the batch\u2019s folders (optional)',
+  'retention.alihNipsHint': 'One NIP per line (as printed, spaces allowed), or separated by commas. Leave empty for every folder digitized in the period.',
   'retention.alihSubmit': 'Write the media conversion record',
   'retention.alihDone': 'Media conversion record {number} written',
   'retention.jra': 'Retention schedule (JRA)',

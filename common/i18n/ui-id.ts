@@ -622,6 +622,8 @@ export const uiId = {
   'retention.alihMedia': 'Berita Acara Alih Media',
   'retention.from': 'Dari tanggal',
   'retention.to': 'Sampai tanggal',
+  'retention.alihNips': 'NIP berkas dalam batch (opsional)',
+  'retention.alihNipsHint': 'Satu NIP per baris (boleh berspasi seperti tercetak), atau dipisah koma. Kosongkan untuk semua berkas yang didigitalkan dalam periode.',
   'retention.alihSubmit': 'Buat Berita Acara Alih Media',
   'retention.alihDone': 'Berita Acara Alih Media {number} dibuat',
   'retention.jra': 'Jadwal Retensi Arsip (JRA)',

@@ -1,14 +1,18 @@
 // Retention: the admin records that an employee became Punah years ago, draws up the
 // Daftar Arsip Usul Musnah, rejects a first list (it stays listed as Ditolak with the reason,
 // who and when, and can be filtered), approves and destroys the next one, and downloads the
-// Berita Acara Pemusnahan, all in the Penyusutan view and mostly from the keyboard.
+// Berita Acara Pemusnahan, then writes the Berita Acara Alih Media of a batch named by NIP,
+// all in the Penyusutan view and mostly from the keyboard.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, hostCall as post, test } from './fixtures';
 import { RetentionPage } from './pages/retention';
 import { ADMIN, makePdf, NIP } from './support';
 
-test('the admin destroys a Punah employee\u2019s file and downloads the Berita Acara Pemusnahan', async ({ app, host, page }) => {
+/** A well-formed NIP of nobody: neither in the employee list nor on a document. */
+const UNKNOWN_NIP = '197712122003122002';
+
+test('the admin destroys a Punah employee\u2019s file, downloads the Berita Acara Pemusnahan and writes a batch\u2019s Berita Acara Alih Media', async ({ app, host, page }) => {
   const list = join(host.dataDir, 'pegawai.csv');
   await writeFile(list, ['NIP;Nama;Unit Kerja', `${NIP};Budi Santoso;Bidang Mutasi`].join('\n'));
   await post(host.origin, host.token, 'employees.import', { file: { path: list } });
@@ -91,4 +95,26 @@ test('the admin destroys a Punah employee\u2019s file and downloads the Berita A
   const { download, bytes } = await retention.download(retention.proposals.getByTestId('retention-proposal-download'));
   expect(download.suggestedFilename()).toMatch(/^berita-acara-pemusnahan-BAPA-001-\d{4}\.pdf$/);
   expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+
+  // The Berita Acara Alih Media of a batch named by NIP: an unknown NIP is refused by name; the batch's folder gets its record.
+  const rescan = join(host.dataDir, 'drh-budi.pdf');
+  await writeFile(rescan, (await makePdf('drh-budi.pdf', ['DRH Budi'])).buffer);
+  await post(host.origin, host.token, 'capture.import', { files: [{ path: rescan }], nip: NIP, typeCode: 'DRH' });
+  const day = new Date();
+  const today = `${day.getFullYear()}-${String(day.getMonth() + 1).padStart(2, '0')}-${String(day.getDate()).padStart(2, '0')}`;
+  const alih = page.getByTestId('retention-alih-form');
+  await alih.getByLabel('Dari tanggal').fill(today);
+  await alih.getByLabel('Sampai tanggal').fill(today);
+  await alih.getByLabel('Nama instansi').fill('BKD Kota Contoh');
+  await alih.getByLabel('Tempat').fill('Kota Contoh');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('retention-alih-nips')).toBeFocused();
+  await page.keyboard.type(`${NIP},\n${UNKNOWN_NIP}`);
+  await retention.press('retention-alih-submit');
+  await expect(page.getByRole('alert')).toContainText(UNKNOWN_NIP);
+  await page.getByTestId('retention-alih-nips').fill(NIP);
+  const writing = page.waitForEvent('download');
+  await retention.press('retention-alih-submit');
+  expect((await writing).suggestedFilename()).toMatch(/^berita-acara-alih-media-BAAM-001-\d{4}\.pdf$/);
+  await expect(page.getByRole('status').filter({ hasText: 'Berita Acara Alih Media BAAM/001/' })).toBeVisible();
 });

@@ -23,7 +23,8 @@ export interface AdminProfile {
   admin: Session;
   call(method: MethodName, input: unknown, session?: Session): ReturnType<Profile['api']['call']>;
   ok<M extends MethodName>(method: M, input: unknown, session?: Session): Promise<MethodOutput<M>>;
-  userSession(nip: string, role: 'clerk' | 'verifier'): Promise<Session>;
+  /** nama defaults to "Pegawai <role>". */
+  userSession(nip: string, role: 'clerk' | 'verifier', nama?: string): Promise<Session>;
   close(): Promise<void>;
 }
 
@@ -67,8 +68,8 @@ export async function adminProfile(prefix: string, clock: Clock, options: Partia
     admin,
     call,
     ok,
-    async userSession(nip, role) {
-      await ok('users.create', { nip, nama: `Pegawai ${role}`, role, password: PASSWORD });
+    async userSession(nip, role, nama = `Pegawai ${role}`) {
+      await ok('users.create', { nip, nama, role, password: PASSWORD });
       const session = profile.newSession();
       await ok('auth.beginLogin', { nip, password: PASSWORD }, session);
       const { secret } = await ok('auth.startEnrolment', {}, session);

@@ -356,5 +356,7 @@ describe('retention lifecycle and disposal', () => {
     const flat = text.replace(/\s+/g, '');
     for (const key of ['budiSkp', 'budiAward', 'aniDrh']) expect(flat).toContain(shaOf(docs[key]));
     for (const key of ['budiSkPns', 'sitiSkPns']) expect(flat).not.toContain(shaOf(docs[key]));
+    // The admin imported Budi's; Ani's DRH was written straight to the database, with no import entry to name its operator.
+    expect(flat).toContain(`Operatoralihmedia:KepalaArsip(NIP${ADMIN_NIP}):2dokumen;tidaktercatat:1dokumen`);
   });
 });

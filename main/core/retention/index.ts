@@ -34,7 +34,7 @@ import type { Db } from '../../infra/db';
 import type { ReportDoc } from '../../infra/reports/types';
 import { writeTransaction, type AuditLog } from '../audit';
 import type { Actor, Clock, Translate } from '../ports';
-import { alihMediaReport, disposalReport, proposalReport, type ReportText } from './reports';
+import { alihMediaReport, disposalReport, proposalReport, type AlihMediaDocument, type ReportText } from './reports';
 
 export interface RetentionDeps {
   db: Db;
@@ -60,6 +60,15 @@ const OPEN = OPEN_STATES.map((state) => `'${state}'`).join(', ');
  */
 const PAGE_ACTIONS = ['document.pages_rotated', 'document.pages_moved', 'document.pages_deleted', 'document.split', 'document.split_from', 'document.merged', 'document.merged_into'] as const;
 const HISTORY_ACTIONS = [...PAGE_ACTIONS, 'document.optimized', 'document.original_released'] as const;
+/** How many NIPs an error names before it only counts the rest. */
+const NIPS_NAMED = 10;
+
+/** "a, b, c" or, for a long list, its first NIPS_NAMED and "(+N)". */
+function listed(nips: readonly string[]): string {
+  const named = nips.slice(0, NIPS_NAMED).join(', ');
+  return nips.length > NIPS_NAMED ? `${named} (+${nips.length - NIPS_NAMED})` : named;
+}
+
 /** How many files the overview lists; the rest are counted in the phase totals. */
 const FILES_SHOWN = 500;
 
@@ -624,28 +633,66 @@ export function createRetention(deps: RetentionDeps) {
       return { fileName: row.file_name, contentType: 'application/pdf', base64: row.pdf.toString('base64') };
     },
 
-    /** The Berita Acara Alih Media of the folders digitized between two dates (inclusive). */
-    async alihMedia(input: { from: string; to: string; agency: string; place: string }, actor: Actor): Promise<{ report: RetentionReport; file: ExportedFile }> {
+    /**
+     * The Berita Acara Alih Media of the folders digitized between two dates (inclusive): every
+     * folder, or only those of the batch's NIPs. A folder is an employee's: scans without a NIP
+     * belong to none and are left out (the report counts them). Each document names the
+     * operator who imported it (its document.imported audit entry).
+     */
+    async alihMedia(input: { from: string; to: string; agency: string; place: string; nips?: string[] }, actor: Actor): Promise<{ report: RetentionReport; file: ExportedFile }> {
       const from = parseIsoDate(input.from);
       const to = parseIsoDate(input.to);
       if (!from || !to || input.from > input.to) throw new AppError('invalid_input', translate('retention.bad_range', { from: input.from, to: input.to }));
       // created_at is UTC; the clerk's days are local.
       const start = new Date(from.y, from.m - 1, from.d).toISOString();
       const end = new Date(to.y, to.m - 1, to.d + 1).toISOString();
+      const batch = input.nips ? [...new Set(input.nips)] : null;
+      const batchJson = JSON.stringify(batch ?? []);
+      if (batch) {
+        // Unknown: neither in the employee list nor on any document.
+        const unknown = (
+          db
+            .prepare(
+              `SELECT b.value AS nip FROM json_each(?) b
+               WHERE NOT EXISTS (SELECT 1 FROM employees e WHERE e.nip = b.value) AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.nip = b.value)
+               ORDER BY b.key`,
+            )
+            .all(batchJson) as { nip: string }[]
+        ).map((row) => row.nip);
+        if (unknown.length > 0) throw new AppError('invalid_input', translate('retention.alih_unknown_nips', { nips: listed(unknown), count: unknown.length }));
+      }
+      const inRange = `d.created_at >= @start AND d.created_at < @end AND d.id NOT IN (SELECT document_id FROM document_disposals WHERE disposition = 'musnah')`;
       const documents = db
         .prepare(
-          `SELECT d.id, d.nip, e.nama, d.type_code, d.nomor, d.page_count, d.sha256, d.created_at FROM documents d LEFT JOIN employees e ON e.nip = d.nip
-           WHERE d.created_at >= ? AND d.created_at < ? AND d.id NOT IN (SELECT document_id FROM document_disposals WHERE disposition = 'musnah')
-           ORDER BY d.nip, d.id`,
+          `SELECT x.*, u.nama AS operator_nama FROM (
+             SELECT d.id, d.nip, e.nama, d.type_code, d.nomor, d.page_count, d.sha256, d.created_at,
+               (SELECT a.actor FROM audit_log a WHERE a.document_id = d.id AND a.action = 'document.imported' ORDER BY a.id LIMIT 1) AS operator_nip
+             FROM documents d LEFT JOIN employees e ON e.nip = d.nip
+             WHERE ${inRange} AND d.nip IS NOT NULL ${batch ? 'AND d.nip IN (SELECT value FROM json_each(@batch))' : ''}
+           ) x LEFT JOIN users u ON u.nip = x.operator_nip
+           ORDER BY x.nip, x.id`,
         )
-        .all(start, end) as { id: number; nip: string | null; nama: string | null; type_code: string | null; nomor: string | null; page_count: number; sha256: string; created_at: string }[];
-      if (documents.length === 0) throw new AppError('conflict', translate('retention.nothing_digitized', { from: input.from, to: input.to }));
+        .all({ start, end, ...(batch ? { batch: batchJson } : {}) }) as (Omit<AlihMediaDocument, 'operator'> & { id: number; operator_nip: string | null; operator_nama: string | null })[];
+      const unlabelled = (db.prepare(`SELECT count(*) AS n FROM documents d WHERE ${inRange} AND d.nip IS NULL`).get({ start, end }) as { n: number }).n;
+      if (batch) {
+        const found = new Set(documents.map((doc) => doc.nip));
+        const empty = batch.filter((nip) => !found.has(nip));
+        if (empty.length > 0) throw new AppError('conflict', translate('retention.alih_nothing_for_nips', { nips: listed(empty), count: empty.length, from: input.from, to: input.to }));
+      }
+      if (documents.length === 0) {
+        throw new AppError('conflict', unlabelled > 0 ? translate('retention.nothing_labelled', { from: input.from, to: input.to, count: unlabelled }) : translate('retention.nothing_digitized', { from: input.from, to: input.to }));
+      }
+      const rows: AlihMediaDocument[] = documents.map(({ operator_nip, operator_nama, ...doc }) => ({ ...doc, operator: operator_nip ? { nip: operator_nip, nama: operator_nama ?? operator_nip } : null }));
       const number = nextNumber('BAAM', 'retention_reports', 'kind', 'berita_acara_alih_media');
-      const doc = alihMediaReport(deps.reportText, { number, agency: input.agency, place: input.place, from: input.from, to: input.to, at: deps.clock.now(), operator: { nip: actor.id, nama: nameOf(actor.id) }, documents, reference: deps.reference() });
+      const doc = alihMediaReport(deps.reportText, { number, agency: input.agency, place: input.place, from: input.from, to: input.to, at: deps.clock.now(), drawnUpBy: { nip: actor.id, nama: nameOf(actor.id) }, documents: rows, unlabelled, reference: deps.reference() });
       const file = await deps.renderReport(doc, 'pdf', `berita-acara-alih-media-${number.replaceAll('/', '-')}`);
       const id = writeTransaction(db, () => {
         const stored = storeReport('berita_acara_alih_media', number, file, null, actor);
-        deps.audit.append({ actor: actor.id, action: 'retention.alih_media', detail: { reportId: stored, number, from: input.from, to: input.to, documents: documents.length } });
+        deps.audit.append({
+          actor: actor.id,
+          action: 'retention.alih_media',
+          detail: { reportId: stored, number, from: input.from, to: input.to, documents: documents.length, unlabelled, ...(batch ? { nips: batch } : {}) },
+        });
         return stored;
       });
       return { report: reportById(id), file };

@@ -132,6 +132,20 @@ export function proposalReport(
   };
 }
 
+/** A document of a Berita Acara Alih Media: labelled with its folder's NIP, and who imported it (null when no entry says). */
+export interface AlihMediaDocument {
+  nip: string;
+  nama: string | null;
+  type_code: string | null;
+  nomor: string | null;
+  page_count: number;
+  sha256: string;
+  created_at: string;
+  operator: Person | null;
+}
+
+const personText = (person: Person) => (person.nama === person.nip ? `NIP ${person.nip}` : `${person.nama} (NIP ${person.nip})`);
+
 export function alihMediaReport(
   text: ReportText,
   input: {
@@ -141,40 +155,55 @@ export function alihMediaReport(
     from: string;
     to: string;
     at: Date;
-    operator: Person;
-    documents: { nip: string | null; nama: string | null; type_code: string | null; nomor: string | null; page_count: number; sha256: string; created_at: string }[];
+    /** Who drew up the report (and signs it). */
+    drawnUpBy: Person;
+    documents: AlihMediaDocument[];
+    /** Scans of the period without a NIP: in no folder, so not listed. */
+    unlabelled: number;
     reference: Pick<ReferenceData, 'documentTypes'>;
   },
 ): ReportDoc {
   const { documents, at } = input;
-  const folders = new Set(documents.map((doc) => doc.nip ?? '')).size;
+  const folders = new Set(documents.map((doc) => doc.nip)).size;
   const pages = documents.reduce((sum, doc) => sum + doc.page_count, 0);
   const period = `${longDate(input.from)} s.d. ${longDate(input.to)}`;
+  // The digitizing operators, in the order they first appear, each with their documents.
+  const operators = new Map<string, { person: Person | null; count: number }>();
+  for (const doc of documents) {
+    const key = doc.operator?.nip ?? '';
+    const seen = operators.get(key) ?? { person: doc.operator, count: 0 };
+    seen.count++;
+    operators.set(key, seen);
+  }
+  const operatorList = [...operators.values()].map(({ person, count }) => text('retention.report.operator_count', { operator: person ? personText(person) : text('retention.report.operator_unknown'), count })).join('; ');
   return {
     ...frame(text, input.agency, at, input.place),
     title: text('retention.report.alih_title'),
     subtitle: text('retention.report.number', { number: input.number }),
     facts: [
-      [text('retention.report.operator'), `${input.operator.nama} (NIP ${input.operator.nip})`],
+      [text('retention.report.drawn_up_by'), personText(input.drawnUpBy)],
       [text('retention.report.period'), period],
       [text('retention.report.count'), text('retention.report.count_value', { count: documents.length, folders, pages })],
+      [text('retention.report.operators'), operatorList],
+      ...(input.unlabelled > 0 ? [[text('retention.report.unlabelled'), text('retention.report.unlabelled_value', { count: input.unlabelled })] as [string, string]] : []),
     ],
     paragraphs: [text('retention.report.alih_body', { day: DAYS[at.getDay()], date: longDate(at), place: input.place, agency: input.agency, period, count: documents.length, folders, pages })],
     tables: [
       {
         title: text('retention.report.alih_list'),
-        columns: ['No', text('retention.report.col_nomor_arsip'), text('retention.report.col_nama_arsip'), text('retention.report.col_digitized'), text('retention.report.col_jumlah'), 'SHA-256'],
-        widths: [3, 12, 22, 8, 5, 20],
+        columns: ['No', text('retention.report.col_nomor_arsip'), text('retention.report.col_nama_arsip'), text('retention.report.col_digitized'), text('retention.report.col_jumlah'), text('retention.report.col_operator'), 'SHA-256'],
+        widths: [3, 8, 18, 8, 6, 15, 18],
         rows: documents.map((doc, index) => [
           index + 1,
           doc.nomor ?? '-',
-          `${typeName(input.reference, doc.type_code)} - ${doc.nama ?? '-'}${doc.nip ? ` (${doc.nip})` : ''}`,
+          `${typeName(input.reference, doc.type_code)} - ${doc.nama ?? '-'} (${doc.nip})`,
           doc.created_at.slice(0, 10),
           doc.page_count,
+          doc.operator ? personText(doc.operator) : '-',
           doc.sha256,
         ]),
       },
     ],
-    signatures: [{ role: text('retention.report.sign_operator'), name: input.operator.nama, nip: input.operator.nip }, { role: text('retention.report.sign_knowing') }],
+    signatures: [{ role: text('retention.report.sign_drawn_up'), name: input.drawnUpBy.nama, nip: input.drawnUpBy.nip }, { role: text('retention.report.sign_knowing') }],
   };
 }

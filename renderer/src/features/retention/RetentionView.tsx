@@ -8,6 +8,7 @@
 import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { EXPORT_FORMATS, type ExportFormat, type MethodOutput, type Role } from '../../../../common/contract';
 import { pick } from '../../../../common/i18n';
+import { parseNipList } from '../../../../common/nip';
 import { DISPOSITIONS, PHASES, PROPOSAL_STATES, type Disposition, type Proposal, type ProposalState, type RetentionOverview } from '../../../../common/retention';
 import { saveExported } from '../../shared/download';
 import { formatDate, formatNumber, useLocale, useT } from '../../shared/i18n';
@@ -67,6 +68,8 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
   const [status, setStatus] = useState({ nip: '', kedudukanHukum: '67', date: '' });
   const [hold, setHold] = useState({ nip: '', reason: '' });
   const [range, setRange] = useState({ from: '', to: '' });
+  // The batch's folders as typed (common/nip.ts parseNipList); empty = every folder.
+  const [batchNips, setBatchNips] = useState('');
   const [busy, setBusy] = useState(false);
 
   const load = useCallback(async () => {
@@ -420,7 +423,8 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
           className="form-row"
           data-testid="retention-alih-form"
           onSubmit={submit(async () => {
-            const value = await run(() => host.call('retention.alihMedia', { ...range, agency, place }), (result) => tr('retention.alihDone', { number: result.report.number }));
+            const nips = parseNipList(batchNips);
+            const value = await run(() => host.call('retention.alihMedia', { ...range, agency, place, ...(nips.length > 0 ? { nips } : {}) }), (result) => tr('retention.alihDone', { number: result.report.number }));
             if (value) saveExported(value.file);
           })}
         >
@@ -436,7 +440,13 @@ export function RetentionView({ active, role }: { active: boolean; role: Role })
           <Field label={tr('retention.place')}>
             <input value={place} onChange={(event) => setPlace(event.target.value)} required maxLength={100} />
           </Field>
-          <button type="submit" disabled={busy}>
+          <Field label={tr('retention.alihNips')}>
+            <textarea value={batchNips} onChange={(event) => setBatchNips(event.target.value)} rows={3} aria-describedby="retention-alih-nips-hint" data-testid="retention-alih-nips" />
+          </Field>
+          <p id="retention-alih-nips-hint" className="hint">
+            {tr('retention.alihNipsHint')}
+          </p>
+          <button type="submit" disabled={busy} data-testid="retention-alih-submit">
             {tr('retention.alihSubmit')}
           </button>
         </form>
