@@ -320,6 +320,8 @@ export const SyncStatus = z.object({
   pending: z.number().int(),
   pendingBytes: z.number().int(),
   running: z.boolean(),
+  /** A clerk paused the sync: nothing starts on its own until a run is started or resumed by hand (kept across restarts). */
+  paused: z.boolean(),
   problems: z.array(SyncProblem),
 });
 export type SyncStatus = z.infer<typeof SyncStatus>;

@@ -540,8 +540,8 @@ export async function openProfile(options: ProfileOptions): Promise<Profile> {
     'sync.status': () => sync.status(),
     'sync.run': (_input, { session, signal }) => sync.run(userIdOf(session), actorOf(session), { signal, trigger: options.host === 'cli' ? 'cli' : 'manual' }),
     // Sync run control and reports (issue 5).
-    'sync.pause': () => sync.pause(),
-    'sync.resume': (_input, { session, signal }) => sync.run(userIdOf(session), actorOf(session), { signal, trigger: options.host === 'cli' ? 'cli' : 'manual' }),
+    'sync.pause': (_input, { session }) => sync.pause(actorOf(session)),
+    'sync.resume': (_input, { session, signal }) => sync.run(userIdOf(session), actorOf(session), { signal, trigger: options.host === 'cli' ? 'cli' : 'manual', resume: true }),
     'sync.cancel': (_input, { session }) => sync.cancel(actorOf(session)),
     'sync.reports': (input) => sync.reports.list(input.limit, input.offset),
     'sync.report': (input) => syncReport(input.runId),

@@ -81,6 +81,7 @@ export const en: Record<MessageKey, string> = {
   'sync.no_server_session': 'This account has never signed in to the central server from this computer; activate it online first so documents can be sent',
   'sync.session_revoked': 'The central server session was revoked (device revoked or account disabled); sign in online again. The queue is kept.',
   'sync.already_running': 'A sync is already running; wait for it to finish',
+  'sync.held': 'Sync was paused by {by} at {at}; resume it in the app (Lanjutkan) or run lemari sync --resume',
   'sync.hash_mismatch': 'The server holds other content than the file here (local SHA-256 {local}, server {server})',
   'sync.upload_refused': 'The server discarded the upload ({status}); the file will be uploaded again',
   'sync.upload_incomplete': 'The upload is not complete on the server yet; it will be resumed',

@@ -79,6 +79,7 @@ export const id = {
   'sync.no_server_session': 'Akun ini belum pernah masuk ke server pusat dari komputer ini; aktifkan akun secara daring dulu agar dokumen dapat dikirim',
   'sync.session_revoked': 'Sesi server pusat dicabut (perangkat dicabut atau akun dinonaktifkan); masuk lagi secara daring. Antrean tetap tersimpan.',
   'sync.already_running': 'Sinkronisasi sedang berjalan; tunggu sampai selesai',
+  'sync.held': 'Sinkronisasi dijeda oleh {by} pada {at}; lanjutkan di aplikasi (Lanjutkan) atau jalankan lemari sync --resume',
   'sync.hash_mismatch': 'Isi yang disimpan server berbeda dari berkas di sini (SHA-256 lokal {local}, server {server})',
   'sync.upload_refused': 'Server membuang unggahan ({status}); berkas akan diunggah ulang',
   'sync.upload_incomplete': 'Unggahan belum lengkap di server; akan dilanjutkan',

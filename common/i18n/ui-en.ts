@@ -460,6 +460,7 @@ export const uiEn: Record<UiKey, string> = {
   'sync.col.size': 'Size',
   'sync.col.actions': 'Actions',
   'sync.indicator.running': 'Sending…',
+  'sync.indicator.paused': 'Paused',
   'sync.indicator.waiting': '{count} waiting to be sent',
   'sync.indicator.unsent': '{count} not sent',
   'sync.indicator.clear': 'All sent',

@@ -458,6 +458,7 @@ export const uiId = {
   'sync.col.size': 'Ukuran',
   'sync.col.actions': 'Tindakan',
   'sync.indicator.running': 'Mengirim…',
+  'sync.indicator.paused': 'Dijeda',
   'sync.indicator.waiting': '{count} menunggu dikirim',
   'sync.indicator.unsent': '{count} belum terkirim',
   'sync.indicator.clear': 'Semua terkirim',

@@ -60,9 +60,10 @@ const USAGE = `Penggunaan / usage: lemari <perintah> [opsi]
   verify                                periksa basis data dan setiap berkas isi
   watch FOLDER                          pantau folder pemindai dan impor setiap berkas yang selesai
                                         ditulis, sampai Ctrl+C
-  sync [--report]                       antrekan dokumen siap lalu kirim ke server pusat
+  sync [--report] [--resume]            antrekan dokumen siap lalu kirim ke server pusat
                                         (untuk penjadwal OS; keluar 1 bila ada yang tak terkirim);
-                                        --report menulis laporan CSV ke DIR/laporan/
+                                        --report menulis laporan CSV ke DIR/laporan/; selama
+                                        petugas menjeda sinkronisasi, hanya --resume yang mengirim
   retention status                      tahap arsip (penyusutan) dan usulan yang ada
   retention propose musnah|statis       susun Daftar Arsip Usul Musnah / daftar arsip statis
                                         dan cetak isinya (admin)
@@ -102,6 +103,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         email: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
         report: { type: 'boolean', default: false },
+        resume: { type: 'boolean', default: false },
         // Employee history import (issue 7).
         kind: { type: 'string' },
       },
@@ -321,7 +323,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         })} ${p.current ?? ''}`;
         io.stderr(io.isTty ? `\r${line.slice(0, 120).padEnd(120)}` : `${line.trimEnd()}\n`);
       });
-      const report = await call('sync.run', {});
+      // A clerk's pause holds against an OS scheduler's run; --resume lifts it, as Lanjutkan does.
+      const report = await call(values.resume ? 'sync.resume' : 'sync.run', {});
       unsubscribe();
       if (io.isTty && !values.json) io.stderr('\n');
       let reportPath: string | null = null;

@@ -293,6 +293,41 @@ describe('sync reports', () => {
     const [latest] = ((await w.call('sync.reports', { limit: 1 })) as { items: SyncRunSummary[] }).items;
     expect(latest).toMatchObject({ trigger: 'cli', verified: 1 });
   });
+  it("a clerk's pause holds beyond the app: lemari sync (another process) refuses, naming who paused, until --resume", async () => {
+    const w = await world({ chunkBytes: CHUNK });
+    const [id] = await w.labelled([{ name: 'cmyk-image.pdf', nip: KNOWN[0] }]);
+    let paused: Promise<{ paused: boolean }> | null = null;
+    patches(w, (list) => {
+      if (list.length === 2 && !paused) paused = w.call('sync.pause', {});
+    });
+    await w.call('sync.queue', {});
+    expect(await w.call('sync.run', {})).toMatchObject({ phase: 'paused' });
+    expect(await paused).toEqual({ paused: true });
+    expect(await w.call('sync.status', {})).toMatchObject({ paused: true, running: false });
+    expect((await w.call('audit.list', { action: 'sync.paused' })).items).toMatchObject([{ actor: CLERK_NIP }]);
+    w.hook.current = null;
+
+    // The OS scheduler's run opens the profile afresh, as after a restart.
+    const clock = { now: () => new Date(w.clocks.workstation + 30_000) };
+    const cli = async (args: string[], otpAt: Date) => {
+      let stderr = '';
+      const env = { LEMARI_USER: CLERK_NIP, LEMARI_PASSWORD: w.password, LEMARI_OTP: totpCode(fromBase32(w.totpSecret), otpAt) };
+      const code = await runCli(['sync', ...args, '--data-dir', w.dataDir], { stdout: () => {}, stderr: (s) => (stderr += s), env, isTty: false, clock });
+      return { code, stderr };
+    };
+    const held = await cli([], clock.now());
+    expect(held.code).toBe(1);
+    expect(held.stderr).toContain(`Sinkronisasi dijeda oleh ${CLERK_NIP}`);
+    expect(held.stderr).toContain('lemari sync --resume');
+    expect((await w.serverDocuments())).toEqual([]);
+
+    // --resume goes on from the server's offset and lifts the pause, here and in the app.
+    const later = new Date(clock.now().getTime() + 30_000);
+    const resumed = await cli(['--resume'], later);
+    expect(resumed.code).toBe(0);
+    expect((await w.serverDocuments()).map((d) => d.sha256)).toEqual([(await w.call('documents.get', { id })).sha256]);
+    expect(await w.call('sync.status', {})).toMatchObject({ paused: false });
+  });
 });
 
 describe('sync on its own', () => {

@@ -85,6 +85,8 @@ export interface RunHooks {
 export interface RunOptions {
   signal?: AbortSignal;
   trigger?: SyncTrigger;
+  /** Lanjutkan (sync.resume): goes on even from the CLI while a clerk's pause holds. */
+  resume?: boolean;
 }
 
 type StopReason = 'pause' | 'cancel';
@@ -175,8 +177,15 @@ export function createSync(deps: SyncDeps) {
   const edits = installRunHooks(hooks, deps);
   /** The run going now, and how to stop it. */
   let current: RunControl | null = null;
-  /** Paused by the clerk: nothing starts on its own until a run is started by hand. */
-  let paused = false;
+  /**
+   * Paused by the clerk: nothing starts on its own until a run is started by hand. Kept in
+   * sync_hold (migration 019) and read from there each time, so a restart remembers it and
+   * a `lemari sync --resume` in another process lifts it here too; a pause that only stops
+   * the run (the app closing) is not the clerk's and holds nothing.
+   */
+  const readHold = db.prepare<[], { paused_at: string; paused_by: string }>('SELECT paused_at, paused_by FROM sync_hold WHERE id = 1');
+  const clearHold = db.prepare('DELETE FROM sync_hold');
+  const held = () => readHold.get() !== undefined;
 
   /** Settings as they are now; options given in code (tests) win. */
   function tuning() {
@@ -734,17 +743,23 @@ export function createSync(deps: SyncDeps) {
       for (const row of db.prepare('SELECT state, count(*) AS n FROM document_sync GROUP BY state').all() as { state: SyncState; n: number }[]) counts[row.state] = row.n;
       const ready = db.prepare(`SELECT count(*) AS n FROM documents d LEFT JOIN document_sync s ON s.document_id = d.id WHERE d.state = 'ready' AND s.document_id IS NULL ${approvedOnly()}`).get() as { n: number };
       const pending = db.prepare('SELECT count(*) AS n, coalesce(sum(s.size), 0) AS bytes FROM sync_outbox o JOIN document_sync s ON s.document_id = o.document_id').get() as { n: number; bytes: number };
-      return { counts, readyNotQueued: ready.n, pending: pending.n, pendingBytes: pending.bytes, running: current !== null, problems: problems(unsent) };
+      return { counts, readyNotQueued: ready.n, pending: pending.n, pendingBytes: pending.bytes, running: current !== null, paused: held(), problems: problems(unsent) };
     },
 
     /** One run at a time per profile: a second caller is told so rather than racing the first over the same rows. */
     async run(userId: number, actor: Actor, options: RunOptions | AbortSignal = {}): Promise<SyncReport> {
-      const { signal, trigger } = options instanceof AbortSignal ? { signal: options, trigger: undefined } : options;
+      const { signal, trigger, resume } = options instanceof AbortSignal ? { signal: options, trigger: undefined, resume: false } : options;
       if (current) throw new AppError('conflict', translate('sync.already_running'));
+      // Only a clerk at the app (Sinkronkan sekarang, Lanjutkan) or a resume lifts a clerk's pause;
+      // an OS scheduler's `lemari sync` is told who paused and when.
+      const hold = readHold.get();
+      if (hold && trigger !== undefined && trigger !== 'manual' && !resume) {
+        throw new AppError('conflict', translate('sync.held', { by: hold.paused_by, at: hold.paused_at }));
+      }
       const abort = new AbortController();
       const control: RunControl = { abort, reason: null, done: Promise.resolve() };
       current = control;
-      paused = false;
+      clearHold.run();
       try {
         const running = run(userId, actor, trigger ?? 'manual', signal ? AbortSignal.any([signal, abort.signal]) : abort.signal, () => control.reason);
         control.done = running.catch(() => {});
@@ -754,14 +769,22 @@ export function createSync(deps: SyncDeps) {
       }
     },
 
-    /** Stops the run at once; the queue and each upload's offset stay, so a resume goes on from there. */
-    async pause(): Promise<{ paused: boolean }> {
+    /**
+     * Stops the run at once; the queue and each upload's offset stay, so a resume goes on from
+     * there. A clerk's pause (`actor` given) holds, across restarts, until a run is started or
+     * resumed by hand; the app closing stops the run without holding anything.
+     */
+    async pause(actor?: Actor): Promise<{ paused: boolean }> {
       const run = current;
       if (!run) return { paused: false };
       run.reason ??= 'pause';
       run.abort.abort();
       await run.done;
-      paused = true;
+      if (!actor) return { paused: true };
+      writeTransaction(db, () => {
+        db.prepare('INSERT OR REPLACE INTO sync_hold (id, paused_at, paused_by) VALUES (1, ?, ?)').run(deps.clock.now().toISOString(), actor.id);
+        deps.audit.append({ actor: actor.id, action: 'sync.paused', detail: {} });
+      });
       return { paused: true };
     },
 
@@ -777,8 +800,8 @@ export function createSync(deps: SyncDeps) {
         run.abort.abort();
         await run.done;
       }
-      paused = false;
       return writeTransaction(db, () => {
+        clearHold.run();
         const rows = db
           .prepare(
             `SELECT s.document_id FROM sync_outbox o JOIN document_sync s ON s.document_id = o.document_id
@@ -796,7 +819,7 @@ export function createSync(deps: SyncDeps) {
 
     /** Paused by the clerk and not started again since. */
     get paused(): boolean {
-      return paused;
+      return held();
     },
 
     /** Something waits to go: in the outbox, or ready and not queued yet. */

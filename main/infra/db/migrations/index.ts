@@ -28,6 +28,8 @@ import * as m016 from './016-history';
 import * as m017 from './017-retention-rejected';
 // Completeness counts a verifier's rejection; daily progress per unit kerja (issue 7).
 import * as m018 from './018-completeness-review';
+// A clerk's pause of the sync survives a restart (issue 5).
+import * as m019 from './019-sync-hold';
 
 export interface Migration {
   id: number;
@@ -66,4 +68,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: 17, name: m017.name, sql: m017.sql, up: m017.up },
   // Completeness counts a verifier's rejection; daily progress per unit kerja (issue 7).
   { id: 18, name: m018.name, sql: m018.sql },
+  // A clerk's pause of the sync survives a restart (issue 5).
+  { id: 19, name: m019.name, sql: m019.sql },
 ];
