@@ -211,6 +211,24 @@ describe('verification', () => {
     expect((await refused('review.approve', asSeen(999_999), verifier)).code).toBe('not_found');
   });
 
+  it('keeps a document a verifier rejected from being sent after approval is turned off, until it is relabelled', async () => {
+    const [id] = await labelled(1);
+    await call('review.reject', { id, reason: 'Halaman kedua hilang' }, verifier);
+    await call('settings.update', { requireApproval: false }, admin);
+    try {
+      // What earlier tests left waiting for approval goes now; the rejected one stays.
+      await call('sync.queue', {}, clerk);
+      expect(queuedIds()).not.toContain(id);
+      expect((await call<{ readyNotQueued: number }>('sync.status', {}, clerk)).readyNotQueued).toBe(0);
+      now += 60_000;
+      await call('documents.label', label(id, '800/321/BKD/2016'), clerk);
+      expect(await call('sync.queue', {}, clerk)).toEqual({ queued: 1 });
+      expect(queuedIds()).toContain(id);
+    } finally {
+      await call('settings.update', { requireApproval: true }, admin);
+    }
+  });
+
   it('refuses the decisions to a clerk, whatever the document', async () => {
     const [id] = await labelled(1);
     for (const [method, input] of [

@@ -290,7 +290,16 @@ export function createSync(deps: SyncDeps) {
 
   const unsent = "s.state IN ('rejected', 'conflict') OR (s.error_code IS NOT NULL AND s.state NOT IN ('verified'))";
   /** Verification (issue 7): with approval required, a document `d` may go only once a verifier approved it (main/core/review). */
-  const approvedOnly = () => (deps.requireApproval?.() ? "AND EXISTS (SELECT 1 FROM document_review r WHERE r.document_id = d.id AND r.state = 'approved')" : '');
+  /**
+   * What the verification lets go (a SQL condition on documents d): with approval on, what a
+   * verifier approved; with it off, anything a verifier has not sent back, so a rejection
+   * made while it was on still holds until the clerk relabels (completeness counts it as
+   * rejected too).
+   */
+  const approvedOnly = () =>
+    deps.requireApproval?.()
+      ? "AND EXISTS (SELECT 1 FROM document_review r WHERE r.document_id = d.id AND r.state = 'approved')"
+      : "AND NOT EXISTS (SELECT 1 FROM document_review r WHERE r.document_id = d.id AND r.state = 'rejected')";
 
   /** The run's documents still in the outbox go in its report as waiting, with their last error. */
   function recordWaiting(runId: string, items: Item[]): void {
