@@ -36,6 +36,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { bytes, cacheDir, seconds, type BenchOptions, type BenchResult, type Table } from './lib/common';
+import { SERVER_NODE_FLAGS } from '../server/runtime';
 
 const MIB = 1024 * 1024;
 const TARGET_RATIO = 0.9;
@@ -180,7 +181,8 @@ interface Child {
 
 async function startChild(kind: Kind, dir: string, databaseUrl?: string, script = fileURLToPath(import.meta.url)): Promise<Child> {
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx', ...(kind.startsWith('tus') ? (process.env.LEMARI_BENCH_TUS_NODE_FLAGS?.split(' ').filter(Boolean) ?? []) : [])],
+    // The tus servers run with the flags production passes (server/runtime.ts); LEMARI_BENCH_TUS_NODE_FLAGS replaces them ('' for none).
+    execArgv: ['--import', 'tsx', ...(kind.startsWith('tus') ? (process.env.LEMARI_BENCH_TUS_NODE_FLAGS ?? SERVER_NODE_FLAGS.join(' ')).split(' ').filter(Boolean) : [])],
     env: { ...process.env, LEMARI_BENCH_CHILD: kind === 'tus-compare' ? 'tus-postgres' : kind, LEMARI_BENCH_DIR: dir, LEMARI_BENCH_DATABASE_URL: databaseUrl ?? '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -45,6 +45,7 @@ import { startFaultProxy } from '../tests/helpers/fault-proxy';
 import { BENCH_ADMIN } from './lib/auth';
 import { bytes, cacheDir, cpuMs, cpuMsOfCommand, ROOT, seconds, verdict, type BenchOptions, type BenchResult } from './lib/common';
 import { ensureScans } from './lib/scans';
+import { SERVER_NODE_FLAGS } from '../server/runtime';
 
 const MIB = 1024 * 1024;
 const TARGET_RATIO = 0.7;
@@ -144,7 +145,8 @@ if (process.env.LEMARI_BENCH_SYNC_CHILD) {
 /** A server child process (its CPU is its own, as a real server's is); resolves when it listens. */
 async function startChild(kind: 'server' | 'put', dir: string, databaseUrl?: string): Promise<{ ready: FromChild; pid: number; stop: () => void }> {
   const child = fork(fileURLToPath(import.meta.url), [], {
-    execArgv: ['--import', 'tsx', ...(process.env.LEMARI_BENCH_SYNC_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
+    // The central server with the flags production passes (server/runtime.ts), the PUT server without; LEMARI_BENCH_SYNC_SERVER_FLAGS adds to both.
+    execArgv: ['--import', 'tsx', ...(kind === 'server' ? SERVER_NODE_FLAGS : []), ...(process.env.LEMARI_BENCH_SYNC_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
     env: { ...process.env, LEMARI_BENCH_SYNC_CHILD: kind, LEMARI_BENCH_DIR: dir, LEMARI_BENCH_DATABASE_URL: databaseUrl ?? '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=64
 // The `lemari-server` command: runs the built central DMS server (out/main/server.js).
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
