@@ -7,8 +7,9 @@
 // which puts the review back to pending), marks its employee; so does the upgrade itself,
 // for the rejections made before it.
 //
-// completeness_daily_units: the daily progress snapshot of each unit kerja, beside the
-// office's (completeness_daily, migration 013), written in the same transaction, once a day.
+// completeness_daily_units: the daily progress point of each unit kerja, beside the office's
+// (completeness_daily, migration 013): the last figures computed that day
+// (main/core/completeness dailySnapshot).
 export const name = 'completeness-review';
 
 // As migration 008: NOT EXISTS, not INSERT OR IGNORE (a trigger takes the statement's conflict policy).
