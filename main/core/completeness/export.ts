@@ -139,8 +139,8 @@ export function createCompletenessExport(deps: CompletenessExportDeps) {
 
   /**
    * The office's (or a unit's) score and share Lengkap for the last `days` days that have a
-   * snapshot, oldest first, today included: today's is taken now if nothing took it yet
-   * (each day keeps the figures of its first snapshot, main/core/completeness).
+   * point, oldest first, today included: today's is taken now if nothing took it yet (a
+   * day's point is the last office or unit summary computed that day, main/core/completeness).
    */
   function progress(input: { days: number; unitKerja?: string }): { days: ProgressDay[] } {
     deps.completeness.dailySnapshot();
