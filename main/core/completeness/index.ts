@@ -415,6 +415,15 @@ FROM (SELECT * FROM scored WHERE missing > 0 ORDER BY missing DESC, score ASC, n
 
   /** The local day whose snapshot is known to be stored; saves a read on every call. */
   let snapshotDay: string | null = null;
+  // Prepared once: an office summary rewrites the office's row and every unit's (600 and more).
+  const upsertOfficeDay = deps.db.prepare(
+    `INSERT INTO completeness_daily (day, employees, average_score, lengkap, recorded_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (day) DO UPDATE SET employees = excluded.employees, average_score = excluded.average_score, lengkap = excluded.lengkap, recorded_at = excluded.recorded_at`,
+  );
+  const upsertUnitDay = deps.db.prepare(
+    `INSERT INTO completeness_daily_units (day, unit_kerja, employees, average_score, lengkap, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (unit_kerja, day) DO UPDATE SET employees = excluded.employees, average_score = excluded.average_score, lengkap = excluded.lengkap, recorded_at = excluded.recorded_at`,
+  );
 
   /**
    * Records today's figures for the progress chart, so the day's point is the last figures
@@ -428,19 +437,9 @@ FROM (SELECT * FROM scored WHERE missing > 0 ORDER BY missing DESC, score ASC, n
     const day = localDate(now);
     const at = now.toISOString();
     const db = deps.db;
-    const writeOffice = (office: UnitCompleteness) =>
-      db
-        .prepare(
-          `INSERT INTO completeness_daily (day, employees, average_score, lengkap, recorded_at) VALUES (?, ?, ?, ?, ?)
-           ON CONFLICT (day) DO UPDATE SET employees = excluded.employees, average_score = excluded.average_score, lengkap = excluded.lengkap, recorded_at = excluded.recorded_at`,
-        )
-        .run(day, office.employees, office.averageScore, office.lengkap, at);
+    const writeOffice = (office: UnitCompleteness) => upsertOfficeDay.run(day, office.employees, office.averageScore, office.lengkap, at);
     const writeUnit = (unit: UnitCompleteness) => {
-      if (unit.unitKerja === null) return;
-      db.prepare(
-        `INSERT INTO completeness_daily_units (day, unit_kerja, employees, average_score, lengkap, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (unit_kerja, day) DO UPDATE SET employees = excluded.employees, average_score = excluded.average_score, lengkap = excluded.lengkap, recorded_at = excluded.recorded_at`,
-      ).run(day, unit.unitKerja, unit.employees, unit.averageScore, unit.lengkap, at);
+      if (unit.unitKerja !== null) upsertUnitDay.run(day, unit.unitKerja, unit.employees, unit.averageScore, unit.lengkap, at);
     };
     const writeAll = db.transaction((summary: CompletenessSummary) => {
       writeOffice(summary.total);
