@@ -13,6 +13,7 @@ import type { ServerConfig } from './config';
 import type { ServerDeps } from './deps';
 import { documentHandlers } from './documents';
 import { registerDocumentSend } from './documents/send';
+import { registerDocumentSendBatch } from './documents/send-batch';
 import { openDb, type Db } from './db';
 import { migrate } from './db/migrate';
 import { DmsError, fromFastifyError } from './http/errors';
@@ -106,6 +107,8 @@ export async function buildServer(config: ServerConfig, options: ServerOptions =
   const uploads = await registerUploads(app, deps);
   // Issue 5 (speed): documents.send, a small document with its bytes in one request (raw body, outside the route table).
   await registerDocumentSend(app, deps);
+  // The same for up to 32 small documents in one request, sharing its authentication, statements and disk flushes.
+  await registerDocumentSendBatch(app, deps);
 
   const closeAll = async () => {
     lifecycle.accepting = false;

@@ -120,6 +120,53 @@ export function readSendHeader(header: string): unknown {
   }
 }
 
+/** One document of a documents.sendBatch: what documents.send takes in its header, with the size of its bytes in the body. */
+export const SendBatchItem = SendInput.extend({ size: z.number().int().min(0).max(DOCUMENT_SEND.maxBytes) });
+export type SendBatchItem = z.input<typeof SendBatchItem>;
+
+/** An item's answer: its document (as documents.send answers), or the error documents.send would have given for it alone. */
+export const SendBatchResult = z.union([
+  z.object({ document: DmsDocument, created: z.boolean() }),
+  z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) }),
+]);
+export type SendBatchResult = z.infer<typeof SendBatchResult>;
+
+/** Most documents in one documents.sendBatch. */
+const MAX_BATCH_ITEMS = 32;
+
+/**
+ * `documents.sendBatch`: several small documents with their bytes in one request, so the
+ * per-request work (authentication, the label facts, the insert, a disk flush each) is
+ * shared by the group; the end-of-day sync of a thousand scans waits on it. The body is the
+ * manifest (UTF-8 JSON, `{ items: SendBatchItem[] }`, its byte length in the
+ * Lemari-Manifest-Length header) followed by each item's bytes in manifest order, `size`
+ * of them each; Content-Length is the sum. Each item is checked, stored or refused on its
+ * own, exactly as documents.send would: the answer (200) lists one result per item, in
+ * order. A request-level fault (a bad manifest, a body cut short, a bad token) keeps no
+ * document of the batch; the same keys sent again answer what was stored.
+ */
+export const DOCUMENT_SEND_BATCH = {
+  name: 'documents.sendBatch',
+  method: 'POST',
+  path: '/v1/documents/send-batch',
+  /** The header carrying the manifest's length in bytes (the body begins with it). */
+  manifestHeader: 'lemari-manifest-length',
+  contentType: 'application/vnd.lemari.batch',
+  maxItems: MAX_BATCH_ITEMS,
+  /** Largest manifest, in bytes. */
+  maxManifestBytes: 256 * 1024,
+  /** Largest sum of the items' sizes (and at most the server's LEMARI_MAX_UPLOAD_BYTES). */
+  maxBytes: 64 * 1024 * 1024,
+  summary:
+    'Creates up to 32 small documents with their bytes in one request. The body is the manifest (JSON: items, each a documents.send label with its size), its byte length in the Lemari-Manifest-Length header, then each item\'s bytes in order. Each item is stored or refused on its own as documents.send would; the answer lists one result per item: the document (created or, for a key already used with the same content, found) or the error.',
+  tag: 'documents',
+  access: 'user',
+  manifest: z
+    .strictObject({ items: z.array(SendBatchItem).min(1).max(MAX_BATCH_ITEMS) })
+    .refine((m) => new Set(m.items.map((item) => item.idempotencyKey)).size === m.items.length, 'each item has its own idempotency key'),
+  response: z.object({ results: z.array(SendBatchResult) }),
+} as const;
+
 const DocumentId = z.strictObject({ id: z.uuid() });
 
 export const documentRoutes = routes({

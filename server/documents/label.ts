@@ -2,7 +2,8 @@
 // main/core/documents `problems`): the NIP rules (of the employee's kind when the instansi
 // has them on its list), a document type the instansi knows, only that type's fields and
 // every one it requires, with today's date from the server's clock. One query fetches what
-// the check needs, together with the upload a commit refers to.
+// the check needs, together with the upload a commit refers to, or (documents.send and
+// documents.sendBatch) with the caller's authentication, for every document of a batch.
 import { todayOf } from '../../common/dates';
 import { checkFields, type DocumentType, type ReferenceData } from '../../common/doctypes';
 import { checkAnyNip, checkNip, normalizeNip, type EmployeeKind } from '../../common/nip';
@@ -24,54 +25,59 @@ export interface UploadRow {
   file_name: string;
 }
 
-interface Facts {
+/** What checkLabel needs, and whether the idempotency key is taken. */
+interface LabelFacts {
   type: DocumentType | null;
   employee_kind: EmployeeKind | null;
   has_employees: boolean;
+  existing_id: string | null;
+}
+
+/** LabelFacts with the upload a commit or update refers to. */
+interface Facts extends LabelFacts {
   upload_status: UploadRow['status'] | null;
   declared_sha256: string | null;
   size: number | null;
   blob_key: string | null;
   file_name: string | null;
-  existing_id: string | null;
 }
 
 /** What a commit or update needs from the database, in one round trip. */
 export async function labelFacts(sql: Sql, p: { instansiId: string; label: Label; uploadId?: string; idempotencyKey?: string }): Promise<Facts> {
-  const { rows } = await sql.query<Facts>(`select ${FACT_COLUMNS} ${FACT_JOINS}`, factParams(p));
+  const { rows } = await sql.query<Facts>(
+    `select ${LABEL_COLUMNS}, u.status as upload_status, u.declared_sha256, u.size, u.blob_key, u.file_name
+       from (values ($2::text, $3::text, $5::text)) as item(type_code, nip, key)
+       ${LABEL_JOINS}
+       left join uploads u on u.instansi_id = $1 and u.id = $4`,
+    [p.instansiId, p.label.typeCode, normalizeNip(p.label.nip), p.uploadId ?? null, p.idempotencyKey ?? null],
+  );
   return rows[0];
 }
 
 /**
- * labelFacts and the caller's authentication (tokens.ts `principalOf`) in the same round
- * trip: documents.send, where one statement less per scan is what a sync of a thousand
+ * The label facts of several documents (one row each, in order) and the caller's
+ * authentication (tokens.ts `principalOf`) in one statement: documents.send (one document)
+ * and documents.sendBatch, where a statement less per scan is what a sync of a thousand
  * scans waits on.
  */
-export async function labelFactsAuthenticated(sql: Sql, claims: AccessClaims, p: { label: Label; idempotencyKey: string }): Promise<{ principal: Principal; facts: Facts }> {
-  const { rows } = await sql.query<Facts & PrincipalRow>(`select ${FACT_COLUMNS}, ${PRINCIPAL_COLUMNS} ${FACT_JOINS} ${principalJoins(6, 7)}`, [
-    ...factParams({ instansiId: claims.ins, ...p }),
-    claims.sub,
-    claims.dev,
-  ]);
-  return { principal: principalOf(claims, rows[0]), facts: rows[0] };
+export async function labelFactsAuthenticated(sql: Sql, claims: AccessClaims, items: { label: Label; idempotencyKey: string }[]): Promise<{ principal: Principal; facts: LabelFacts[] }> {
+  const { rows } = await sql.query<LabelFacts & PrincipalRow>(
+    `select ${LABEL_COLUMNS}, ${PRINCIPAL_COLUMNS}
+       from unnest($2::text[], $3::text[], $4::text[]) with ordinality as item(type_code, nip, key, n)
+       ${LABEL_JOINS} ${principalJoins(5, 6)}
+      order by item.n`,
+    [claims.ins, items.map((i) => i.label.typeCode), items.map((i) => normalizeNip(i.label.nip)), items.map((i) => i.idempotencyKey), claims.sub, claims.dev],
+  );
+  return { principal: principalOf(claims, rows[0]), facts: rows };
 }
 
-const FACT_COLUMNS = `t.definition as type, e.kind as employee_kind,
+// Over `item` (type_code, nip, key): one row, or one per document of a batch; $1 is the instansi.
+const LABEL_COLUMNS = `t.definition as type, e.kind as employee_kind,
             exists (select 1 from employees where instansi_id = $1) as has_employees,
-            u.status as upload_status, u.declared_sha256, u.size, u.blob_key, u.file_name,
             d.id as existing_id`;
-const FACT_JOINS = `from (select 1) as one
-       left join document_types t on t.instansi_id = $1 and t.code = $2
-       left join employees e on e.instansi_id = $1 and e.nip = $3
-       left join uploads u on u.instansi_id = $1 and u.id = $4
-       left join documents d on d.instansi_id = $1 and d.idempotency_key = $5`;
-const factParams = (p: { instansiId: string; label: Label; uploadId?: string; idempotencyKey?: string }) => [
-  p.instansiId,
-  p.label.typeCode,
-  normalizeNip(p.label.nip),
-  p.uploadId ?? null,
-  p.idempotencyKey ?? null,
-];
+const LABEL_JOINS = `left join document_types t on t.instansi_id = $1 and t.code = item.type_code
+       left join employees e on e.instansi_id = $1 and e.nip = item.nip
+       left join documents d on d.instansi_id = $1 and d.idempotency_key = item.key`;
 
 /** The upload a commit refers to, if it may be committed: complete and of the caller's instansi. */
 export function committableUpload(facts: Facts): UploadRow & { blob_key: string } {
@@ -91,7 +97,7 @@ export type LabelProblem = { field: string; reason: string; max?: number };
  * separators, only the type's fields, trimmed, empty ones dropped) or throws
  * unknown_field / invalid_input naming every problem.
  */
-export function checkLabel(label: Label, facts: Facts, reference: ReferenceData, now: number): Label {
+export function checkLabel(label: Label, facts: LabelFacts, reference: ReferenceData, now: number): Label {
   const today = todayOf(new Date(now));
   const problems: LabelProblem[] = [];
   const nipCheck = facts.employee_kind ? checkNip(label.nip, facts.employee_kind, today) : checkAnyNip(label.nip, today);

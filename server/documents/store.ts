@@ -60,8 +60,13 @@ export async function findDocument(sql: Sql, instansiId: string, id: string): Pr
 }
 
 export async function findByKey(sql: Sql, instansiId: string, key: string): Promise<DocumentRow | null> {
-  const { rows } = await sql.query<DocumentRow>('select * from documents where instansi_id = $1 and idempotency_key = $2', [instansiId, key]);
-  return rows[0] ?? null;
+  return (await findByKeys(sql, instansiId, [key]))[0] ?? null;
+}
+
+/** The documents of the instansi made with any of these idempotency keys, in no particular order. */
+export async function findByKeys(sql: Sql, instansiId: string, keys: string[]): Promise<DocumentRow[]> {
+  const { rows } = await sql.query<DocumentRow>('select * from documents where instansi_id = $1 and idempotency_key = any($2::text[])', [instansiId, keys]);
+  return rows;
 }
 
 export type NewDocument = Omit<DocumentRow, 'version' | 'deleted' | 'change_xid' | 'change_seq' | 'updated_by' | 'updated_device' | 'updated_at'>;
@@ -73,9 +78,22 @@ export type NewDocument = Omit<DocumentRow, 'version' | 'deleted' | 'change_xid'
  * one round trip.
  */
 export async function insertDocument(db: Sql, doc: NewDocument, options: { withUpload?: boolean } = {}): Promise<DocumentRow | null> {
+  return (await insertDocuments(db, [doc], options))[0] ?? null;
+}
+
+/**
+ * insertDocument for several documents in one statement (documents.sendBatch): answers the
+ * rows inserted, in no particular order; a document whose key another commit took first is
+ * not among them.
+ */
+export async function insertDocuments(db: Sql, docs: NewDocument[], options: { withUpload?: boolean } = {}): Promise<DocumentRow[]> {
+  // The documents travel as one JSON array: one parameter, whatever their number.
   const insert = `insert into documents (id, instansi_id, idempotency_key, commit_hash, upload_id, nip, type_code, fields, file_name, content_type, sha256, size, blob_key,
                             change_xid, change_seq, created_by, created_device, updated_by, updated_device, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12, $13, ${STAMP}, $14, $15, $14, $15, $16, $16)
+     select n.id, n.instansi_id, n.idempotency_key, n.commit_hash, n.upload_id, n.nip, n.type_code, n.fields, n.file_name, n.content_type, n.sha256, n.size, n.blob_key,
+            ${STAMP}, n.created_by, n.created_device, n.created_by, n.created_device, n.created_at, n.created_at
+       from jsonb_to_recordset($1::jsonb) as n(id uuid, instansi_id text, idempotency_key text, commit_hash text, upload_id text, nip text, type_code text, fields jsonb,
+                                               file_name text, content_type text, sha256 text, size bigint, blob_key text, created_by bigint, created_device uuid, created_at timestamptz)
      on conflict (instansi_id, idempotency_key) do nothing
      returning *`;
   const { rows } = await db.query<DocumentRow>(
@@ -85,26 +103,9 @@ export async function insertDocument(db: Sql, doc: NewDocument, options: { withU
                     select upload_id, instansi_id, created_device, created_by, file_name, sha256, size, 'complete', blob_key, created_at, created_at, created_at from d)
          select * from d`
       : insert,
-    [
-      doc.id,
-      doc.instansi_id,
-      doc.idempotency_key,
-      doc.commit_hash,
-      doc.upload_id,
-      doc.nip,
-      doc.type_code,
-      JSON.stringify(doc.fields),
-      doc.file_name,
-      doc.content_type,
-      doc.sha256,
-      doc.size,
-      doc.blob_key,
-      doc.created_by,
-      doc.created_device,
-      doc.created_at,
-    ],
+    [JSON.stringify(docs)],
   );
-  return rows[0] ?? null;
+  return rows;
 }
 
 export type DocumentChange = Pick<DocumentRow, 'nip' | 'type_code' | 'fields' | 'file_name' | 'content_type' | 'sha256' | 'size' | 'blob_key' | 'upload_id' | 'deleted'>;

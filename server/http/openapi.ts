@@ -1,11 +1,12 @@
 // The OpenAPI 3.1 document of the central DMS API, generated from the route table in
 // common/dms (zod 4's JSON Schema output is draft 2020-12, which is OpenAPI 3.1's dialect).
 // Served at GET /v1/openapi.json and kept in docs/openapi.json (`npm run openapi`; a test
-// fails when the file and the code differ). The tus endpoints and /metrics live outside the
-// route table, so their path items are written here by hand.
+// fails when the file and the code differ). The tus endpoints, documents.send and
+// documents.sendBatch and /metrics live outside the route table, so their path items are
+// written here by hand.
 import { z } from 'zod';
 import { DMS_API_VERSION, DMS_ERROR_CODES, dmsRoutes, type DmsErrorCode, type RouteDef } from '../../common/dms';
-import { DOCUMENT_SEND, SendInput } from '../../common/dms/documents';
+import { DOCUMENT_SEND, DOCUMENT_SEND_BATCH, SendInput } from '../../common/dms/documents';
 import { TUS_PATH, TUS_VERSION } from '../../common/dms/uploads';
 
 type Json = Record<string, unknown>;
@@ -280,15 +281,36 @@ function handWrittenPaths(): Record<string, Record<string, Json>> {
   };
 }
 
+/**
+ * An operation declared beside the route table (documents.send, documents.sendBatch): its
+ * body is not JSON, its answer (200) is, and the frame around it answers the statuses in
+ * `errors`.
+ */
+function bodyOperation(
+  def: { name: string; summary: string; tag: string; access: string; response: z.ZodType },
+  schemas: SchemaCollector,
+  p: { parameters: Json[]; requestBody: Json; answer: string; errors: number[] },
+): Json {
+  return {
+    operationId: def.name,
+    summary: def.summary,
+    tags: [def.tag],
+    security: [{ bearerAuth: [] }],
+    'x-lemari-access': def.access,
+    parameters: p.parameters,
+    requestBody: p.requestBody,
+    responses: {
+      200: { description: p.answer, content: { 'application/json': { schema: schemas.convert(def.response, 'output', `${def.name}.response`) } } },
+      ...Object.fromEntries(p.errors.map((status) => [status, errorRef(status)])),
+      default: { $ref: '#/components/responses/Error' },
+    },
+  };
+}
+
 /** documents.send: the label in a header (its JSON schema given), the file as the body, the answer of documents.commit. */
 function sendOperation(schemas: SchemaCollector): Json {
   const label = schemas.convert(SendInput, 'input', `${DOCUMENT_SEND.name}.header`);
-  return {
-    operationId: DOCUMENT_SEND.name,
-    summary: DOCUMENT_SEND.summary,
-    tags: [DOCUMENT_SEND.tag],
-    security: [{ bearerAuth: [] }],
-    'x-lemari-access': DOCUMENT_SEND.access,
+  return bodyOperation(DOCUMENT_SEND, schemas, {
     parameters: [
       {
         name: 'Lemari-Document',
@@ -300,12 +322,44 @@ function sendOperation(schemas: SchemaCollector): Json {
       { name: 'Content-Length', in: 'header', required: true, schema: { type: 'integer', minimum: 0, maximum: DOCUMENT_SEND.maxBytes }, description: 'The file\'s size; above the maximum gives 413 before the body is read.' },
     ],
     requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } } },
-    responses: {
-      200: { description: 'The document, made now (created: true) or by an earlier request with the same key and content (created: false).', content: { 'application/json': { schema: schemas.convert(DOCUMENT_SEND.response, 'output', `${DOCUMENT_SEND.name}.response`) } } },
-      ...Object.fromEntries([400, 401, 409, 413, 415, 422].map((status) => [status, errorRef(status)])),
-      default: { $ref: '#/components/responses/Error' },
+    answer: 'The document, made now (created: true) or by an earlier request with the same key and content (created: false).',
+    errors: [400, 401, 409, 413, 415, 422],
+  });
+}
+
+/**
+ * documents.sendBatch: the manifest (its JSON schema given, as `x-lemari-manifest` of the
+ * body's media type) and then the documents' bytes in one body; one result per document.
+ */
+function sendBatchOperation(schemas: SchemaCollector): Json {
+  const manifest = schemas.convert(DOCUMENT_SEND_BATCH.manifest, 'input', `${DOCUMENT_SEND_BATCH.name}.manifest`);
+  const { contentType, maxManifestBytes, maxBytes, maxItems } = DOCUMENT_SEND_BATCH;
+  return bodyOperation(DOCUMENT_SEND_BATCH, schemas, {
+    parameters: [
+      {
+        name: 'Lemari-Manifest-Length',
+        in: 'header',
+        required: true,
+        schema: { type: 'integer', minimum: 1, maximum: maxManifestBytes },
+        description: 'The manifest\'s length in bytes: the body begins with it. Above the maximum gives 413 before the body is read.',
+      },
+      {
+        name: 'Content-Length',
+        in: 'header',
+        required: true,
+        schema: { type: 'integer', minimum: 1 },
+        description: `The manifest's length plus every item's size (invalid_input otherwise). Items summing to more than ${maxBytes} bytes (or the server's LEMARI_MAX_UPLOAD_BYTES), or one item over ${DOCUMENT_SEND.maxBytes} (send it by tus), give 413 before their bytes are read.`,
+      },
+    ],
+    requestBody: {
+      required: true,
+      description: `The manifest: Lemari-Manifest-Length bytes of UTF-8 JSON of the schema under x-lemari-manifest (1 to ${maxItems} items, each the label, idempotency key and SHA-256 documents.send takes, with the item's size in bytes; no key twice). Then each item's bytes in manifest order, exactly its size of them, nothing between or after.`,
+      content: { [contentType]: { schema: { type: 'string', contentMediaType: contentType }, 'x-lemari-manifest': { schema: manifest } } },
     },
-  };
+    answer:
+      'One result per item, in manifest order: its document, made now (created: true) or by an earlier request with the same key and content (created: false), or the error documents.send would have answered for that item alone (invalid_input, unknown_field, invalid_file_name, checksum_mismatch, conflict). Refused items keep nothing; the others are stored all the same.',
+    errors: [400, 401, 413, 415],
+  });
 }
 
 /** The OpenAPI document of a route table (the API's own by default). */
@@ -324,8 +378,9 @@ export function buildOpenApi(table: Record<string, RouteDef> = dmsRoutes): Json 
       paths[path][method] = op;
     }
   }
-  // Issue 5 (speed): documents.send, declared in common/dms/documents.ts (DOCUMENT_SEND) outside the route table, since its body is the file.
+  // Issue 5 (speed): documents.send and documents.sendBatch, declared in common/dms/documents.ts (DOCUMENT_SEND, DOCUMENT_SEND_BATCH) outside the route table, since their bodies carry files.
   paths[DOCUMENT_SEND.path] = { ...paths[DOCUMENT_SEND.path], [DOCUMENT_SEND.method.toLowerCase()]: sendOperation(schemas) };
+  paths[DOCUMENT_SEND_BATCH.path] = { ...paths[DOCUMENT_SEND_BATCH.path], [DOCUMENT_SEND_BATCH.method.toLowerCase()]: sendBatchOperation(schemas) };
   const collected = schemas.finish();
   const tags = [...new Set(Object.values(paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags as string[])))].sort();
   const document = {

@@ -1,17 +1,39 @@
-// Fixtures for the server's document, reference and audit tests: complete uploads made
-// the way the tus handler leaves them (bytes in the blob store under their hash, a row with
-// status 'complete'), a valid commit body, a snapshot of table sizes to prove that a refused
-// request wrote nothing, and workstation-style hash-chained audit entries.
+// Fixtures for the server's document, reference and audit tests: a server with two
+// instansi, complete uploads made the way the tus handler leaves them (bytes in the blob
+// store under their hash, a row with status 'complete'), a valid commit body, a snapshot of
+// table sizes to prove that a refused request wrote nothing, raw requests whose bodies a
+// test cuts, and workstation-style hash-chained audit entries.
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { afterAll, beforeAll } from 'vitest';
 import { auditChain, type AuditRow } from '../../common/audit-chain';
 import type { AuditEntry } from '../../common/dms/audit';
 import { blobKey } from '../../server/blobs';
 import type { Sql } from '../../server/db';
-import type { SeededUser, TestServer } from './server';
+import { startTestServer, type SeededUser, type TestDbKind, type TestServer } from './server';
 
 /** Valid PNS NIPs (birth date, TMT CPNS, gender, serial), none in the future. */
 export const NIPS = ['198503152010012003', '199001012015031001', '197905122005011002', '198812302014022001'] as const;
+
+/**
+ * For the suite this is called in: before its tests, a server with instansi A1 and B1 and a
+ * clerk in each, handed to `ready`; after them, the server closed.
+ */
+export function twoInstansi(kind: TestDbKind, ready: (seeded: { server: TestServer; clerk: SeededUser; otherClerk: SeededUser }) => void): void {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(kind);
+    await server.instansi('A1');
+    await server.instansi('B1');
+    const clerk = await server.user({ instansiId: 'A1', nip: '198001012005011001' });
+    const otherClerk = await server.user({ instansiId: 'B1', nip: '198001012005011002' });
+    ready({ server, clerk, otherClerk });
+  });
+  afterAll(() => server?.close());
+}
 
 export function pdfBytes(text = randomBytes(8).toString('hex')): Buffer {
   return Buffer.from(`%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n% ${text}\n%%EOF\n`);
@@ -69,6 +91,44 @@ export async function tableCounts(db: Sql): Promise<Record<string, number>> {
   ];
   const { rows } = await db.query<Record<string, number>>(`select ${columns.join(', ')}`);
   return rows[0];
+}
+
+/** The documents of any instansi made with this idempotency key. */
+export async function documentCount(server: TestServer, key: string): Promise<number> {
+  return (await server.deps.db.query<{ n: number }>('select count(*)::int as n from documents where idempotency_key = $1', [key])).rows[0].n;
+}
+
+/** The temp files documents.send and documents.sendBatch have in the upload directory: none between requests. */
+export function sendTempFiles(server: TestServer): string[] {
+  const dir = join(server.config.uploadDir, 'send');
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
+
+/**
+ * A POST whose body the test writes: `body` sent (after `headers`, which announce its
+ * Content-Length), then the request ended or, `cut`, the socket destroyed. Answers the
+ * response, or 'cut' when the request failed before one came.
+ */
+export function rawPost(
+  url: string,
+  headers: Record<string, string | number>,
+  body: Buffer,
+  end: 'finish' | 'cut',
+): Promise<{ status: number; body: string; headers: Record<string, unknown> } | 'cut'> {
+  return new Promise((resolve) => {
+    const target = new URL(url);
+    const req = request({ host: target.hostname, port: target.port, path: target.pathname, method: 'POST', headers });
+    req.on('response', (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+    });
+    req.on('error', () => resolve('cut'));
+    req.write(body, () => {
+      if (end === 'cut') setTimeout(() => req.destroy(), 50);
+    });
+    if (end === 'finish') req.end();
+  });
 }
 
 const chain = auditChain((text) => createHash('sha256').update(text).digest('hex'));

@@ -2,14 +2,11 @@
 // (server/documents/send.ts). Created and downloadable, a retry answered from what was
 // stored, a reused key refused, and every refusal (hash mismatch, too large, a bad label,
 // a body cut short) leaves nothing: no row, no blob, no temp file; a retry then works.
-import { existsSync, readdirSync } from 'node:fs';
-import { request } from 'node:http';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DOCUMENT_SEND, sendHeader, type SendInput } from '../../../common/dms/documents';
 import { blobKey } from '../../../server/blobs';
-import { startTestServer, type SeededUser, type TestDbKind, type TestServer } from '../../helpers/server';
-import { NIPS, pdfBytes, sha256, tableCounts } from '../../helpers/server-documents';
+import type { SeededUser, TestDbKind, TestServer } from '../../helpers/server';
+import { documentCount, NIPS, pdfBytes, rawPost, sendTempFiles, sha256, tableCounts, twoInstansi } from '../../helpers/server-documents';
 
 const FIELDS = { nomor: '823.4/112/BKD/2011', tanggal: '2011-03-01', tmt: '2011-03-01' };
 
@@ -18,14 +15,7 @@ describe.each<TestDbKind>(['pglite', 'postgres'])('documents.send on %s', (kind)
   let clerk: SeededUser;
   let otherClerk: SeededUser; // instansi B
 
-  beforeAll(async () => {
-    server = await startTestServer(kind);
-    await server.instansi('A1');
-    await server.instansi('B1');
-    clerk = await server.user({ instansiId: 'A1', nip: '198001012005011001' });
-    otherClerk = await server.user({ instansiId: 'B1', nip: '198001012005011002' });
-  });
-  afterAll(() => server?.close());
+  twoInstansi(kind, (seeded) => ({ server, clerk, otherClerk } = seeded));
 
   let keys = 0;
   const inputOf = (bytes: Buffer, overrides: Partial<SendInput> = {}): SendInput => ({
@@ -47,35 +37,11 @@ describe.each<TestDbKind>(['pglite', 'postgres'])('documents.send on %s', (kind)
     return { status: res.status, body: (await res.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any -- answers of several shapes
   }
 
-  /** A raw request whose body the test writes: `declared` bytes announced, `body` sent, then the socket ended or destroyed. */
-  function raw(input: SendInput, declared: number, body: Buffer, end: 'finish' | 'cut'): Promise<{ status: number; body: string; headers: Record<string, unknown> } | 'cut'> {
-    return new Promise((resolve) => {
-      const url = new URL(server.url + DOCUMENT_SEND.path);
-      const req = request({
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        headers: { authorization: `Bearer ${clerk.token}`, 'content-type': 'application/octet-stream', 'content-length': declared, [DOCUMENT_SEND.header]: sendHeader(input) },
-      });
-      req.on('response', (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
-      });
-      req.on('error', () => resolve('cut'));
-      req.write(body, () => {
-        if (end === 'cut') setTimeout(() => req.destroy(), 50);
-      });
-      if (end === 'finish') req.end();
-    });
-  }
-
-  const count = async (key: string) => (await server.deps.db.query<{ n: number }>('select count(*)::int as n from documents where idempotency_key = $1', [key])).rows[0].n;
-  const tempFiles = () => {
-    const dir = join(server.config.uploadDir, 'send');
-    return existsSync(dir) ? readdirSync(dir) : [];
-  };
+  /** A request whose body the test writes: `declared` bytes announced, `body` sent, then the socket ended or destroyed. */
+  const raw = (input: SendInput, declared: number, body: Buffer, end: 'finish' | 'cut') =>
+    rawPost(server.url + DOCUMENT_SEND.path, { authorization: `Bearer ${clerk.token}`, 'content-type': 'application/octet-stream', 'content-length': declared, [DOCUMENT_SEND.header]: sendHeader(input) }, body, end);
+  const count = (key: string) => documentCount(server, key);
+  const tempFiles = () => sendTempFiles(server);
 
   it('creates the document with its bytes in one request: checked hash, type from the bytes, downloadable, in the change feed', async () => {
     const bytes = pdfBytes();

@@ -8,6 +8,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DMS_ERROR_CODES, dmsRoutes, type RouteDef } from '../../../common/dms';
+import { DOCUMENT_SEND_BATCH } from '../../../common/dms/documents';
 import { buildOpenApi, openApiJson } from '../../../server/http/openapi';
 import { startTestServer, type SeededUser, type TestServer } from '../../helpers/server';
 import { metadataHeader, sha256, TusClient } from '../../helpers/tus';
@@ -152,6 +153,30 @@ describe('the OpenAPI document', () => {
     const bad = await fetch(`${server.url}/v1/uploads`, { method: 'POST', headers: { authorization: admin.auth.authorization, 'upload-length': '1', 'upload-metadata': metadataHeader({ filename: 'a.pdf', sha256: sha256(bytes) }) } });
     expect(bad.status).toBe(412);
     expect(doc.paths['/v1/uploads'].post.responses['412']).toEqual({ $ref: '#/components/responses/Error412' });
+  });
+
+  it('tells the truth about documents.sendBatch: a batch with a stored and a refused item answers what the 200 documents', async () => {
+    const good = Buffer.from('%PDF-1.7 openapi batch');
+    const label = { nip: '198503152010012003', typeCode: 'SK_PNS', fields: { nomor: '823.4/112/BKD/2011', tanggal: '2011-03-01', tmt: '2011-03-01' }, fileName: 'scan.pdf' };
+    const items = [
+      { ...label, idempotencyKey: 'openapi-batch-1', sha256: sha256(good), size: good.length },
+      { ...label, idempotencyKey: 'openapi-batch-2', sha256: sha256(good), size: good.length, nip: '12345' },
+    ];
+    const manifest = Buffer.from(JSON.stringify({ items }));
+    const op = doc.paths[DOCUMENT_SEND_BATCH.path].post;
+    expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(['Lemari-Manifest-Length', 'Content-Length']);
+    const res = await fetch(server.url + DOCUMENT_SEND_BATCH.path, {
+      method: 'POST',
+      headers: { ...admin.auth, 'content-type': DOCUMENT_SEND_BATCH.contentType, [DOCUMENT_SEND_BATCH.manifestHeader]: String(manifest.length) },
+      body: new Uint8Array(Buffer.concat([manifest, good, good])),
+    });
+    const answer = (await res.json()) as { results: { created?: boolean; error?: { code: string } }[] };
+    expect([res.status, answer.results[0].created, answer.results[1].error?.code]).toEqual([200, true, 'invalid_input']);
+    const at = ['paths', DOCUMENT_SEND_BATCH.path, 'post', 'responses', '200', 'content', 'application/json', 'schema'];
+    const validate = validators(doc)(...at);
+    expect(validate(answer), JSON.stringify(validate.errors)).toBe(true);
+    const manifestSchema = validators(doc)('paths', DOCUMENT_SEND_BATCH.path, 'post', 'requestBody', 'content', DOCUMENT_SEND_BATCH.contentType, 'x-lemari-manifest', 'schema');
+    expect(manifestSchema({ items }), JSON.stringify(manifestSchema.errors)).toBe(true);
   });
 
   it('matches the error table of docs/API.md: every code with its status, and no other', () => {
