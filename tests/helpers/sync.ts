@@ -104,7 +104,7 @@ export function worldsOn(kind: 'pglite' | 'postgres') {
 export async function syncWorld(
   kind: TestDbKind,
   // scheduleSync: sync run control (issue 5), the scheduler's timers and time zone.
-  options: { chunkBytes?: number; maxAttempts?: number; second?: SecondWorkstation; scheduleSync?: ProfileOptions['scheduleSync'] } = {},
+  options: { chunkBytes?: number; maxAttempts?: number; batchItems?: number; second?: SecondWorkstation; scheduleSync?: ProfileOptions['scheduleSync'] } = {},
 ): Promise<SyncWorld> {
   const first = options.second?.sameServerAs;
   const clerkNip = options.second?.clerkNip ?? CLERK_NIP;
@@ -151,6 +151,7 @@ export async function syncWorld(
       sync: {
         chunkBytes: options.chunkBytes ?? 64 * 1024,
         maxAttempts: options.maxAttempts ?? 4,
+        ...(options.batchItems ? { batchItems: options.batchItems } : {}),
         sleep: async (ms, signal) => {
           waits.push(ms);
           signal?.throwIfAborted();

@@ -154,4 +154,55 @@ describe('DMS client', () => {
       await new Promise((r) => cutter.close(r));
     }
   });
+  it('sends a batch as its manifest and then each document\'s bytes, tells as each document has gone, and refuses an answer of another length', async () => {
+    const bodies: { manifest: { items: { idempotencyKey: string; size: number }[] }; rest: Buffer; headers: Record<string, string | string[] | undefined> }[] = [];
+    let results = (count: number) => count;
+    const receiver = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (part: Buffer) => parts.push(part));
+      req.on('end', () => {
+        const body = Buffer.concat(parts);
+        const head = Number(req.headers['lemari-manifest-length']);
+        const manifest = JSON.parse(body.subarray(0, head).toString('utf8')) as (typeof bodies)[number]['manifest'];
+        bodies.push({ manifest, rest: body.subarray(head), headers: req.headers });
+        const error = { error: { code: 'invalid_input', message: 'Invalid label: nip: not_an_employee.' } };
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ results: Array.from({ length: results(manifest.items.length) }, () => error) }));
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const { port } = receiver.address() as { port: number };
+    const tus = createTusUploads({ baseUrl: `http://127.0.0.1:${port}` });
+    const input = (key: string) => ({ idempotencyKey: key, sha256: 'a'.repeat(64), nip: '199001012015031001', typeCode: 'SK_PNS', fields: {}, fileName: `${key}.pdf` });
+    const stream = async function* (size: number, fill: number) {
+      yield new Uint8Array(size >> 1).fill(fill);
+      yield new Uint8Array(size - (size >> 1)).fill(fill);
+    };
+    const sent: number[] = [];
+    try {
+      const answer = await tus.sendBatch({
+        items: [
+          { input: input('k1'), bytes: { stream: stream(70_000, 1), length: 70_000 } },
+          { input: input('k2'), bytes: new Uint8Array(10).fill(2) },
+          { input: input('k3'), bytes: { stream: stream(3, 3), length: 3 } },
+        ],
+        token: 't',
+        sent: (index) => sent.push(index),
+      });
+      expect(answer).toHaveLength(3);
+      expect(answer[0]).toMatchObject({ error: { code: 'invalid_input' } });
+      expect(sent).toEqual([0, 1, 2]);
+      const [{ manifest, rest, headers }] = bodies;
+      expect(headers['content-type']).toBe('application/vnd.lemari.batch');
+      expect(manifest.items.map((item) => [item.idempotencyKey, item.size])).toEqual([['k1', 70_000], ['k2', 10], ['k3', 3]]);
+      expect(rest.equals(Buffer.concat([Buffer.alloc(70_000, 1), Buffer.alloc(10, 2), Buffer.alloc(3, 3)]))).toBe(true);
+      expect(Number(headers['content-length'])).toBe(Number(headers['lemari-manifest-length']) + 70_013);
+      // An answer that does not give one result per document cannot be matched to them.
+      results = (count) => count - 1;
+      await expect(tus.sendBatch({ items: [{ input: input('k4'), bytes: new Uint8Array(1) }, { input: input('k5'), bytes: new Uint8Array(1) }], token: 't' })).rejects.toMatchObject({ code: 'bad_response' });
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((r) => receiver.close(r));
+    }
+  });
 });

@@ -79,8 +79,9 @@ interface ChildRun {
 /**
  * Two ways a document goes, each through the whole loop: `tus` with chunks so small that
  * every document but the smallest takes PATCHes (the bigger ones 10 or more); `send` with
- * chunks larger than most documents, so most go whole in one documents.send request (cut
- * mid-body, lost answers, kills between the send and its record) and the bigger ones by tus.
+ * chunks larger than most documents, so most go whole, several to a documents.sendBatch
+ * request and alone by documents.send once a batch failed (cut mid-body, lost answers, kills
+ * between the request and its record), and the bigger ones by tus.
  */
 const VARIANTS = [
   // killWithin: a run is killed after 1 to killWithin byte-carrying requests (see lemariSync).
@@ -126,17 +127,21 @@ it.each(VARIANTS)('survives a bad link and SIGKILLs at random moments ($name): e
   // and the link then had too few bytes to cut). The CLI's local login and profile opening
   // come before any request and are not what this test is about.
   let onRunRequest: ((carriesBytes: boolean) => void) | null = null;
-  // Requests carrying bytes: each PATCH, each upload's creation (it carries the first chunk), each documents.send (a whole small file).
+  // Requests carrying bytes: each PATCH, each upload's creation (it carries the first chunk), each documents.send (a whole small
+  // file) and each documents.sendBatch (several).
   let patches = 0;
   let sends = 0;
+  let batches = 0;
   const proxy: FaultProxy = await startFaultProxy(w.server.url, {
     seed: SEED,
     onRequest: ({ method, path }) => {
       const isPatch = method === 'PATCH' || (method === 'POST' && path === '/v1/uploads');
       const isSend = method === 'POST' && path === '/v1/documents/send';
+      const isBatch = method === 'POST' && path === '/v1/documents/send-batch';
       if (isPatch) patches++;
       if (isSend) sends++;
-      onRunRequest?.(isPatch || isSend);
+      if (isBatch) batches++;
+      onRunRequest?.(isPatch || isSend || isBatch);
     },
   });
   cleanups.push(() => proxy.close());
@@ -239,14 +244,17 @@ it.each(VARIANTS)('survives a bad link and SIGKILLs at random moments ($name): e
   expect(await cli(['sync'], again), out).toBe(0);
   expect(JSON.parse(out)).toMatchObject({ total: 0, verified: 0, bytesSent: 0, remaining: 0, problems: [] });
 
-  // The bytes went in small chunks (LEMARI_SYNC_CHUNK_BYTES), so kills and cuts landed mid-file.
-  expect(patches + sends).toBeGreaterThanOrEqual(totalBytes / chunk);
-  // The documents of at most one chunk went by documents.send, cut and killed like the rest.
-  expect(sends).toBeGreaterThanOrEqual([...local.values()].filter((doc) => doc.size <= chunk).length);
+  // The larger documents went in small chunks (LEMARI_SYNC_CHUNK_BYTES), so kills and cuts landed mid-file.
+  expect(patches).toBeGreaterThanOrEqual([...local.values()].reduce((sum, doc) => sum + (doc.size > chunk ? Math.ceil(doc.size / chunk) : 0), 0));
+  // The documents of at most one chunk went whole, cut and killed like the rest: in batches, and alone after a batch failed.
+  if (variant.name === 'send') {
+    expect(batches).toBeGreaterThan(0);
+    expect(sends).toBeGreaterThan(0);
+  }
   expect(proxy.counts.bytesUp).toBeGreaterThan(totalBytes);
   console.info(
     `sync chaos (${variant.name}): ${RUN_COUNT} runs (${killed.length} killed), ${proxy.counts.connections} connections, ${proxy.counts.cuts} cuts, ${proxy.counts.stalls} stalls, ` +
-      `${proxy.counts.replied502} 502s, ${sends} documents.send; ${Math.round(proxy.counts.bytesUp / 1024)} KiB up for ${Math.round(totalBytes / 1024)} KiB of documents`,
+      `${proxy.counts.replied502} 502s, ${batches} documents.sendBatch, ${sends} documents.send; ${Math.round(proxy.counts.bytesUp / 1024)} KiB up for ${Math.round(totalBytes / 1024)} KiB of documents`,
   );
 });
 

@@ -94,7 +94,8 @@ describe('sync run control', () => {
   });
 
   it('cancel takes what had not reached the server out of the queue; a committed document stays and is verified next run', async () => {
-    const w = await world();
+    // One document per request (no batch): the cancel falls between two of them.
+    const w = await world({ batchItems: 1 });
     await w.call('settings.update', { syncConcurrency: 1 });
     const ids = await w.labelled([
       { name: 'minimal-document.pdf', nip: KNOWN[0] },
@@ -130,7 +131,8 @@ describe('sync run control', () => {
   });
 
   it('small documents are marked sent ahead in one commit; marks whose request never left are taken back when the run stops', async () => {
-    const w = await world();
+    // One document per request (no batch): what this test takes apart.
+    const w = await world({ batchItems: 1 });
     await w.call('settings.update', { syncConcurrency: 1 });
     const ids = await w.labelled([
       { name: 'minimal-document.pdf', nip: KNOWN[0] },

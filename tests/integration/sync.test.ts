@@ -183,7 +183,8 @@ describe.each(['pglite', 'postgres'] as const)('sync over a bad link on %s', (ki
   });
 
   it('a small document whose send is cut mid-body, answered 502 or whose answer is lost goes again whole with the same key: one document each', async () => {
-    const w = await world(kind);
+    // One document per request (no batch; tests/integration/sync-batch.test.ts has those).
+    const w = await world(kind, { batchItems: 1 });
     const ids = await w.labelled([
       { name: 'minimal-document.pdf', nip: KNOWN[0] },
       { name: 'crazyones-pdfa.pdf', nip: KNOWN[1] },
@@ -314,10 +315,16 @@ describe.each(['pglite', 'postgres'] as const)('sync over a bad link on %s', (ki
       { name: 'minimal-document.pdf', nip: KNOWN[0] },
       { name: 'crazyones-pdfa.pdf', nip: KNOWN[1] },
     ]);
-    // Every send of the first document fails (one request carries all of its bytes and its label).
+    // Every request carrying the first document fails: the batch of both (its manifest names it), then its sends alone.
     w.hook.current = async (url, init, next) => {
+      const path = init.method === 'POST' ? new URL(url).pathname : '';
+      if (path === '/v1/documents/send-batch') {
+        const body = await requestBody(init);
+        if (Buffer.from(body).includes('"minimal-document.pdf"')) return new Response('', { status: 503 });
+        return next(url, { ...init, body } as RequestInit);
+      }
       const label = decodeURIComponent((init.headers as Record<string, string> | undefined)?.['lemari-document'] ?? '');
-      if (init.method === 'POST' && new URL(url).pathname === '/v1/documents/send' && label.includes('"minimal-document.pdf"')) return new Response('', { status: 503 });
+      if (path === '/v1/documents/send' && label.includes('"minimal-document.pdf"')) return new Response('', { status: 503 });
       return next(url, init);
     };
     await w.call('sync.queue', {});

@@ -12,7 +12,7 @@ import type { DmsDocument } from '../../../common/dms/documents';
 import { AppError } from '../../../common/errors';
 import type { BlobStore } from '../../infra/blobs';
 import { sha256Hex } from '../../infra/blobs';
-import type { Db } from '../../infra/db';
+import { statement, type Db } from '../../infra/db';
 import { DmsCallError } from '../../infra/dms';
 import { uploadIdOf } from '../../infra/dms/tus';
 import { writeTransaction, type AuditLog } from '../audit';
@@ -88,7 +88,7 @@ export function requeueEdited(db: Db, audit: AuditLog, documentId: number, actor
  * (a newer server version is someone else's edit, which the clerk must see as a conflict).
  */
 export function relabelledSince(db: Db, documentId: number, server: DmsDocument): { sentVersion: number } | null {
-  const local = db.prepare('SELECT d.nip, d.type_code, d.fields, s.server_version FROM documents d JOIN document_sync s ON s.document_id = d.id WHERE d.id = ?').get(documentId) as
+  const local = statement(db, 'SELECT d.nip, d.type_code, d.fields, s.server_version FROM documents d JOIN document_sync s ON s.document_id = d.id WHERE d.id = ?').get(documentId) as
     | { nip: string | null; type_code: string | null; fields: string; server_version: number | null }
     | undefined;
   if (!local || sameLabel(server, local)) return null;
@@ -108,7 +108,7 @@ export function createConflicts(deps: ConflictsDeps) {
   const { db, translate } = deps;
   const nowIso = () => deps.clock.now().toISOString();
   const syncRow = (documentId: number) =>
-    db.prepare('SELECT state, version, sha256, server_id, server_version, server_sha256, conflict_current FROM document_sync WHERE document_id = ?').get(documentId) as SyncRow | undefined;
+    statement(db, 'SELECT state, version, sha256, server_id, server_version, server_sha256, conflict_current FROM document_sync WHERE document_id = ?').get(documentId) as SyncRow | undefined;
 
   /** Stores the server's current document beside a conflicting one (the engine then marks it 'conflict'). */
   function storeConflict(documentId: number, current: DmsDocument): void {

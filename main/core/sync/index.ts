@@ -1,8 +1,10 @@
 // End-of-day sync (issue 5): ready documents are queued into the outbox (in the same
 // transaction as their state change), and a run drains the outbox in order. For each
-// document: a file of at most one chunk (most scans) goes whole in one documents.send
-// request carrying its label; a larger one is uploaded with tus, resuming from the server's
-// offset, then committed. Either carries the idempotency key chosen when it was queued (a
+// document: a file of at most one chunk (most scans) goes whole with its label, by
+// documents.sendBatch together with the small documents next to it in the queue (up to
+// SyncOptions.batchItems per request, each answered on its own), or alone by documents.send on a
+// capped link or when a batch failed as a whole; a larger one is uploaded with tus,
+// resuming from the server's offset, then committed. Either carries the idempotency key chosen when it was queued (a
 // repeated send or commit answers the same document, never a second one); then the server's
 // SHA-256, as that answer gave it (read back only when the answer was lost), must be the
 // local one before the document is marked verified. A small document's local commits are
@@ -19,7 +21,7 @@
 import { SYNC_STATES, type DocumentState, type Settings, type SyncReport, type SyncStatus, type SyncTrigger } from '../../../common/contract';
 import { AppError } from '../../../common/errors';
 import type { BlobStore } from '../../infra/blobs';
-import type { Db } from '../../infra/db';
+import { statement, type Db } from '../../infra/db';
 import { DmsCallError, type DmsClient } from '../../infra/dms';
 import { uploadIdOf, type Payload, type TusUploads } from '../../infra/dms/tus';
 import { writeTransaction, type AuditLog } from '../audit';
@@ -31,8 +33,9 @@ import { CommitGroup } from './commit-group';
 import { verdictOf, type Phase } from './verdict';
 // Hook (issue 5): down-sync, edits after sync and audit upload live in downsync.ts, conflicts.ts, audit-upload.ts.
 import { installRunHooks } from './downsync';
-import { relabelledSince, requeueEdited } from './conflicts';
-import { DOCUMENT_SEND, type DmsDocument } from '../../../common/dms/documents';
+import { relabelledSince, requeueEdited, type Edit } from './conflicts';
+import { DOCUMENT_SEND, type DmsDocument, type SendBatchResult } from '../../../common/dms/documents';
+import { DMS_ERROR_CODES, isDmsErrorCode } from '../../../common/dms/errors';
 
 export type SyncState = (typeof SYNC_STATES)[number];
 
@@ -44,6 +47,14 @@ export interface SyncServer {
   tus: TusUploads;
 }
 
+/** Verified marks per commit, and how long the first of a group waits for the others (commit-group.ts). */
+export const VERIFIED_GROUP = 32;
+export const VERIFIED_MS = 200;
+/** Small documents whose send marks one commit takes ahead of their requests (see `reserve` in run): a batch's worth. */
+export const SEND_MARK_GROUP = 16;
+/** Most bytes in one documents.sendBatch (see `sendGroup` in run); its documents, SyncOptions.batchItems. */
+export const SEND_BATCH_BYTES = 16 * 1024 * 1024;
+
 export interface SyncOptions {
   /** Bytes per PATCH: what a dropped connection costs at most to send again. */
   chunkBytes: number;
@@ -51,9 +62,11 @@ export interface SyncOptions {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Most small documents per documents.sendBatch; 1 sends each alone by documents.send. */
+  batchItems: number;
 }
 
-export const DEFAULT_SYNC_OPTIONS: SyncOptions = { chunkBytes: 4 * 1024 * 1024, maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000 };
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = { chunkBytes: 4 * 1024 * 1024, maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 60_000, batchItems: SEND_MARK_GROUP };
 
 /** The admin's sync settings a run reads when it starts. */
 export type SyncSettings = Pick<Settings, 'syncConcurrency' | 'syncBandwidthKbps' | 'syncMaxAttempts'>;
@@ -142,6 +155,12 @@ interface Item {
   fields: string;
 }
 
+/** An item's error in a documents.sendBatch answer, as the call error documents.send would have thrown for it alone. */
+function itemError(error: { code: string; message: string; details?: Record<string, unknown> }): DmsCallError {
+  if (!isDmsErrorCode(error.code)) return new DmsCallError('bad_response', `${error.code}: ${error.message}`, null);
+  return new DmsCallError(error.code, error.message, DMS_ERROR_CODES[error.code], error.details);
+}
+
 /** A step that failed, and in which phase: the verdict on a code depends on it. */
 class StepFailure extends Error {
   constructor(
@@ -161,12 +180,6 @@ class StopRun extends Error {
     super(code);
   }
 }
-
-/** Verified marks per commit, and how long the first of a group waits for the others (commit-group.ts). */
-export const VERIFIED_GROUP = 32;
-export const VERIFIED_MS = 200;
-/** Small documents whose send marks one commit takes ahead of their requests (see `reserve` in run). */
-export const SEND_MARK_GROUP = 16;
 
 export function createSync(deps: SyncDeps) {
   const { db, translate } = deps;
@@ -210,7 +223,7 @@ export function createSync(deps: SyncDeps) {
 
   function update(documentId: number, set: Record<string, unknown>): void {
     const columns = Object.keys(set);
-    db.prepare(`UPDATE document_sync SET ${columns.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @updated_at WHERE document_id = @document_id`).run({
+    statement(db, `UPDATE document_sync SET ${columns.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @updated_at WHERE document_id = @document_id`).run({
       ...set,
       updated_at: nowIso(),
       document_id: documentId,
@@ -262,7 +275,7 @@ export function createSync(deps: SyncDeps) {
       // Hook (issue 5, conflicts.ts): a label changed while this send was in flight goes again, over the version this run sent.
       const relabelled = state === 'verified' && verifiedAs ? relabelledSince(db, item.document_id, verifiedAs) : null;
       update(item.document_id, { state, ...set, ...(relabelled ? { server_version: relabelled.sentVersion } : {}) });
-      db.prepare('DELETE FROM sync_outbox WHERE id = ?').run(item.outbox_id);
+      statement(db, 'DELETE FROM sync_outbox WHERE id = ?').run(item.outbox_id);
       if (relabelled) requeueEdited(db, deps.audit, item.document_id, actor, nowIso());
       const [code, reason] = [(set.error_code as string | null | undefined) ?? null, (set.error_message as string | null | undefined) ?? null];
       runLog.item(runId, { documentId: item.document_id, name: item.original_name, nip: item.nip, outcome: state, code, reason, size: item.size, at: nowIso() }, bytesSent());
@@ -422,12 +435,12 @@ export function createSync(deps: SyncDeps) {
       reserved.clear();
     }
 
-    /** One document from wherever it stands to verified; throws what went wrong. */
-    async function advance(item: Item): Promise<void> {
+    /** One document from wherever it stands to verified; throws what went wrong. `prepared`: its edit, when the caller asked already. */
+    async function advance(item: Item, prepared?: Edit | null): Promise<void> {
       let phase: Phase = 'upload';
       try {
         // Hook (issue 5, conflicts.ts): a document the server already holds goes as documents.update over the version last seen.
-        const edit = item.state === 'queued' || item.state === 'uploading' ? edits.prepare(item) : null;
+        const edit = prepared !== undefined ? prepared : item.state === 'queued' || item.state === 'uploading' ? edits.prepare(item) : null;
         // The server's document as the commit (or update) answered it; null when that answer was lost in an earlier try.
         let answered: DmsDocument | null = null;
         if (edit) {
@@ -466,17 +479,24 @@ export function createSync(deps: SyncDeps) {
           await validToken();
           document = (await server.call('documents.get', { params: { id: item.server_id! } }, { signal })).document;
         }
-        if (document.sha256 !== item.sha256) {
-          throw new DmsCallError('checksum_mismatch', translate('sync.hash_mismatch', { local: item.sha256, server: document.sha256 }), 422);
-        }
-        const verified = document;
-        // Committed with the other verified marks of the next moment (commit-group.ts); a crash before then re-sends under the same key.
-        verifiedMarks.add(() =>
-          finish(item, 'verified', { server_id: verified.id, server_version: verified.version, error_code: null, error_message: null }, actor, { serverId: verified.id, version: verified.version }, runId, () => report.bytesSent, verified),
-        );
+        verify(item, document);
       } catch (error) {
         throw new StepFailure(error, phase);
       }
+    }
+
+    /**
+     * The server's document must hold the local bytes (its SHA-256 is the local one); then the
+     * verified mark is committed with the others of the next moment (commit-group.ts): a crash
+     * before then re-sends under the same key, which answers this document.
+     */
+    function verify(item: Item, document: DmsDocument): void {
+      if (document.sha256 !== item.sha256) {
+        throw new DmsCallError('checksum_mismatch', translate('sync.hash_mismatch', { local: item.sha256, server: document.sha256 }), 422);
+      }
+      verifiedMarks.add(() =>
+        finish(item, 'verified', { server_id: document.id, server_version: document.version, error_code: null, error_message: null }, actor, { serverId: document.id, version: document.version }, runId, () => report.bytesSent, document),
+      );
     }
 
     /**
@@ -503,27 +523,39 @@ export function createSync(deps: SyncDeps) {
       const token = await validToken();
       const bytes = streamed(item.sha256, 0, item.size);
       await throttle.take(bytes.length, signal);
-      if (item.commit_sent_at === null) reserve(item);
-      else if (item.state !== 'uploading') {
-        update(item.document_id, { state: 'uploading' });
-        item.state = 'uploading';
-      }
-      // The request leaves now: its mark stays whatever happens to the run.
-      reserved.delete(item.document_id);
-      const input = {
-        idempotencyKey: item.idempotency_key,
-        sha256: item.sha256,
-        nip: item.nip ?? '',
-        typeCode: item.type_code ?? '',
-        fields: JSON.parse(item.fields) as Record<string, string>,
-        fileName: item.original_name,
-      };
-      const { document } = await server.tus.send({ input, bytes, token, signal });
+      leaving(item);
+      const { document } = await server.tus.send({ input: sendInput(item), bytes, token, signal });
       report.bytesSent += bytes.length;
       inFlight.set(item.document_id, bytes.length);
       emit(item.original_name);
       return document;
     }
+
+    /**
+     * A whole send's mark before its request leaves: durable 'uploading' with commit_sent_at
+     * (reserved ahead by an earlier commit, or taken now with the next few). Throws Dequeued
+     * when the document left the queue since it was read. From here the mark stays whatever
+     * happens to the run.
+     */
+    function leaving(item: Item): void {
+      const mark = reserved.get(item.document_id);
+      if (mark) Object.assign(item, { state: 'uploading', commit_sent_at: mark.at });
+      else if (item.commit_sent_at === null) reserve(item);
+      else if (item.state !== 'uploading') {
+        update(item.document_id, { state: 'uploading' });
+        item.state = 'uploading';
+      }
+      reserved.delete(item.document_id);
+    }
+
+    const sendInput = (item: Item) => ({
+      idempotencyKey: item.idempotency_key,
+      sha256: item.sha256,
+      nip: item.nip ?? '',
+      typeCode: item.type_code ?? '',
+      fields: JSON.parse(item.fields) as Record<string, string>,
+      fileName: item.original_name,
+    });
 
     /**
      * Sends the bytes the server does not have yet, paced by the shared cap. A fresh upload
@@ -601,16 +633,22 @@ export function createSync(deps: SyncDeps) {
       return { length: end - start, stream: deps.blobs.pieces(sha256, { start, end: end - 1 }) };
     }
 
-    /** One document, with retries; answers how it ended. */
-    async function send(item: Item): Promise<void> {
+    /**
+     * One document, with retries; answers how it ended. `start`: how its first try went when a
+     * batch made it (`failed`), or its edit when the caller prepared it.
+     */
+    async function send(item: Item, start: { failed?: StepFailure; edit?: Edit | null } = {}): Promise<void> {
       let attempts = 0;
       let refreshes = 0;
+      let { failed, edit } = start;
       for (;;) {
         try {
-          await advance(item);
+          if (failed) throw failed;
+          await advance(item, edit);
           report.verified++;
           return;
         } catch (failure) {
+          [failed, edit] = [undefined, undefined];
           if (signal.aborted) throw failure;
           const { error, phase } = failure as StepFailure;
           if (error instanceof Dequeued) return;
@@ -640,27 +678,131 @@ export function createSync(deps: SyncDeps) {
       }
     }
 
-    /** Takes documents off the shared list until it is empty or the run stops. */
+    /**
+     * Whether a document goes in a documents.sendBatch: one that goes whole by documents.send
+     * (`whole`) and is not known to the server. Batches only on a link without a cap: the cap
+     * paces each request's bytes, and a batch would take them in one long burst.
+     */
+    let batching = tuned.bytesPerSecond === null && tuned.batchItems > 1;
+    const batchable = (item: Item) => (item.state === 'queued' || item.state === 'uploading') && item.server_id === null && whole(item);
+
+    /** Takes documents off the shared list until it is empty or the run stops: a batch of small ones at a time where it can. */
     let next = 0;
     async function worker(): Promise<void> {
       while (!signal.aborted && next < items.length) {
-        const listed = items[next++];
-        // Read again: an earlier item's retries may have taken long, and the row is the truth.
-        const item = (selectItem.get(listed.document_id) as Item | undefined) ?? null;
-        if (item) {
-          inFlight.set(item.document_id, 0);
-          emit(item.original_name);
-          try {
-            await send(item);
-          } finally {
-            inFlight.delete(item.document_id);
+        const group = [items[next++]];
+        if (batching && batchable(group[0])) {
+          let bytes = group[0].size;
+          while (next < items.length && group.length < tuned.batchItems && batchable(items[next]) && bytes + items[next].size <= SEND_BATCH_BYTES) {
+            bytes += items[next].size;
+            group.push(items[next++]);
           }
-          changed.push(item.document_id);
         }
-        settledBytes += listed.size;
-        done++;
-        emit(null);
+        if (group.length > 1) await sendGroup(group);
+        // Read again: an earlier item's retries may have taken long, and the row is the truth.
+        else await settle(group[0], readItem(group[0]), (item) => send(item));
       }
+    }
+
+    const readItem = (listed: Item) => (selectItem.get(listed.document_id) as Item | undefined) ?? null;
+
+    /** A listed document taken through `work` (`item`: its row as read again, null when it left the queue), then counted as settled. */
+    async function settle(listed: Item, item: Item | null, work: (item: Item) => Promise<void>): Promise<void> {
+      if (item) {
+        if (!inFlight.has(item.document_id)) inFlight.set(item.document_id, 0);
+        emit(item.original_name);
+        try {
+          await work(item);
+        } finally {
+          inFlight.delete(item.document_id);
+        }
+        changed.push(item.document_id);
+      }
+      settledBytes += listed.size;
+      done++;
+      emit(null);
+    }
+
+    /**
+     * Small documents in one documents.sendBatch: one request, and on the server one
+     * authentication, one query of the labels' facts and one insert for all of them. Each
+     * item's answer is taken as a documents.send answer would be: its document verified, its
+     * error judged (rejected, or tried again alone by `send`). A batch that fails as a whole
+     * (the link, the server) leaves each document to `send`, the first with that failure as
+     * its first try (so it counts, and backs off); the keys make a document the batch did
+     * store come back as it is. A server without the route (an older one) gets no more
+     * batches this run.
+     */
+    async function sendGroup(group: Item[]): Promise<void> {
+      const rows = group.map(readItem);
+      const batch: { listed: Item; item: Item }[] = [];
+      const alone: { listed: Item; item: Item | null; edit?: Edit | null }[] = [];
+      for (const [index, listed] of group.entries()) {
+        const item = rows[index];
+        // Hook (issue 5, conflicts.ts): bytes another workstation committed already go as an edit, alone.
+        const edit = item && batchable(item) ? edits.prepare(item) : undefined;
+        if (item && edit === null) batch.push({ listed, item });
+        else alone.push({ listed, item, edit });
+      }
+      let results: SendBatchResult[] | null = null;
+      let failure: StepFailure | null = null;
+      // The token before any mark, as for a single send: a session found revoked leaves the documents queued.
+      let token: string | null = null;
+      try {
+        if (batch.length > 0) token = await validToken();
+      } catch (error) {
+        if (signal.aborted) throw error;
+        failure = new StepFailure(error, 'commit');
+      }
+      const going: typeof batch = [];
+      for (const entry of batch) {
+        try {
+          if (token) leaving(entry.item);
+          going.push(entry);
+        } catch (error) {
+          if (!(error instanceof Dequeued)) throw error;
+          await settle(entry.listed, entry.item, async () => {}); // out of the queue since it was read: not sent
+        }
+      }
+      if (token && going.length > 0) {
+        for (const { item } of going) inFlight.set(item.document_id, 0);
+        emit(going[0].item.original_name);
+        try {
+          results = await server.tus.sendBatch({
+            items: going.map(({ item }) => ({ input: sendInput(item), bytes: streamed(item.sha256, 0, item.size) })),
+            token,
+            signal,
+            sent: (index) => {
+              inFlight.set(going[index].item.document_id, going[index].item.size);
+              emit(going[index + 1]?.item.original_name ?? null);
+            },
+          });
+          report.bytesSent += going.reduce((sum, { item }) => sum + item.size, 0);
+        } catch (error) {
+          if (signal.aborted) throw error;
+          if (error instanceof DmsCallError && (error.status === 404 || error.status === 405)) batching = false;
+          else failure = new StepFailure(error, 'commit');
+        }
+      }
+      for (const [index, { listed, item }] of going.entries()) {
+        const result = results?.[index];
+        await settle(listed, item, async () => {
+          if (result && 'document' in result) {
+            try {
+              verify(item, result.document);
+              report.verified++;
+              return;
+            } catch (error) {
+              return send(item, { failed: new StepFailure(error, 'verify') });
+            }
+          }
+          if (result) return send(item, { failed: new StepFailure(itemError(result.error), 'commit') });
+          const first = failure;
+          failure = null;
+          return send(item, first ? { failed: first } : {});
+        });
+      }
+      for (const { listed, item, edit } of alone) await settle(listed, item, (row) => send(row, edit === undefined ? {} : { edit }));
     }
 
     let fault: unknown = null;

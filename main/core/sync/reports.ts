@@ -4,7 +4,7 @@
 // it did. Also the report as a ReportDoc (main/infra/reports renders it as CSV or PDF):
 // the run's facts, then one row per document with its outcome and reason.
 import type { SyncRunItem, SyncRunReport, SyncRunSummary, SyncTrigger } from '../../../common/contract';
-import type { Db } from '../../infra/db';
+import { statement, type Db } from '../../infra/db';
 import type { ReportDoc } from '../../infra/reports/types';
 import type { Translate } from '../ports';
 
@@ -64,11 +64,12 @@ export function createRunLog(db: Db) {
 
     /** A document's outcome in this run; a later outcome of the same document replaces it. */
     item(runId: string, item: SyncRunItem, bytesSent?: number): void {
-      db.prepare(
+      statement(
+        db,
         `INSERT INTO sync_run_items (run_id, document_id, name, nip, outcome, code, reason, size, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_id, document_id) DO UPDATE SET outcome = excluded.outcome, code = excluded.code, reason = excluded.reason, at = excluded.at`,
       ).run(runId, item.documentId, item.name, item.nip, item.outcome, item.code, item.reason, item.size, item.at);
-      if (bytesSent !== undefined) db.prepare('UPDATE sync_runs SET bytes_sent = ? WHERE id = ?').run(bytesSent, runId);
+      if (bytesSent !== undefined) statement(db, 'UPDATE sync_runs SET bytes_sent = ? WHERE id = ?').run(bytesSent, runId);
     },
 
     end(runId: string, end: { at: string; phase: Exclude<Phase, 'running'>; stopped: 'session_revoked' | null; bytesSent: number }): void {

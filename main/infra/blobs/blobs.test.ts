@@ -126,6 +126,27 @@ describe('FileBlobStore with a key (sealed at rest)', () => {
     }
   });
 
+  it('reads blobs at once and one after another through its kept read buffers, every piece its own', async () => {
+    const { blobs } = await sealedStore();
+    const contents = [randomBytes(20 * 64 * 1024 + 3), randomBytes(5 * 64 * 1024), randomBytes(1000), randomBytes(17 * 64 * 1024 - 1)];
+    const shas = await Promise.all(contents.map((bytes) => blobs.put(bytes)));
+    const kept: Buffer[][] = contents.map(() => []);
+    // Interleaved: each reader takes a piece in turn, so their read buffers are in use together.
+    const readers = shas.map((sha) => blobs.pieces(sha)[Symbol.asyncIterator]());
+    for (let open = readers.length; open > 0; ) {
+      open = 0;
+      for (const [index, reader] of readers.entries()) {
+        const { value, done } = await reader.next();
+        if (done) continue;
+        kept[index].push(value);
+        open++;
+      }
+    }
+    // Then each again, alone: buffers handed on from the readers above.
+    for (const [index, sha] of shas.entries()) for await (const piece of blobs.pieces(sha)) kept[index].push(piece);
+    for (const [index, bytes] of contents.entries()) expect(Buffer.concat(kept[index]).equals(Buffer.concat([bytes, bytes])), `blob ${index}`).toBe(true);
+  });
+
   it('seals an empty blob too', async () => {
     const { blobs } = await sealedStore();
     const sha = await blobs.put(new Uint8Array());

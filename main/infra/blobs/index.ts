@@ -9,7 +9,7 @@ import { constants, createReadStream, statSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { chunkCount, chunkSpan, HEADER_BYTES, openChunk, plainSizeOf, readHeader, sealedParts, sealedSize, CHUNK_BYTES, SealedBlobError } from './sealed';
+import { chunkCount, chunkSpan, HEADER_BYTES, openChunk, plainSizeOf, readHeader, sealedParts, sealedSize, CHUNK_BYTES, SealedBlobError, TAG_BYTES } from './sealed';
 
 export interface BlobStore {
   /**
@@ -33,6 +33,10 @@ const SHA = /^[a-f0-9]{64}$/;
 
 /** Sealed chunks read at once (64 KiB each): a scan of a few hundred KiB in one read. */
 const READ_CHUNKS = 16;
+/** Bytes READ_CHUNKS sealed chunks take at most. */
+const READ_BYTES = READ_CHUNKS * (CHUNK_BYTES + TAG_BYTES);
+/** Read buffers kept for the next blob: as many as blobs are read at once, a few. */
+const KEPT_READ_BUFFERS = 4;
 
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -48,6 +52,12 @@ export async function sha256HexAsync(bytes: Uint8Array): Promise<string> {
 
 export class FileBlobStore implements BlobStore {
   private readonly tmpDir: string;
+  /**
+   * Read buffers of `pieces`, handed from one blob to the next: each is only read into and
+   * decrypted from (the plaintext pieces are fresh), so a sync of a thousand scans does not
+   * hand the garbage collector a fresh MiB of external memory per scan.
+   */
+  private readonly readBuffers: Buffer[] = [];
 
   /** `key`: 32 bytes to seal blobs at rest with; without it blobs are stored as they are. */
   constructor(
@@ -149,7 +159,7 @@ export class FileBlobStore implements BlobStore {
 
   /**
    * The content in pieces, decrypting only the chunks a range touches. Sealed chunks are read
-   * READ_CHUNKS at a time into one buffer reused for the whole blob (each piece yielded is the
+   * READ_CHUNKS at a time into a read buffer kept from blob to blob (each piece yielded is the
    * decipher's own fresh output): one read per 1 MiB instead of one per 64 KiB chunk, and no
    * new buffer per read for the garbage collector to account for.
    */
@@ -159,6 +169,7 @@ export class FileBlobStore implements BlobStore {
       return;
     }
     const handle: FileHandle = await open(this.pathOf(sha256), 'r');
+    let held: Buffer | null = null;
     try {
       const { size: fileSize } = await handle.stat();
       const header = Buffer.alloc(HEADER_BYTES);
@@ -171,13 +182,13 @@ export class FileBlobStore implements BlobStore {
       if (end < start) return;
       const first = Math.floor(start / CHUNK_BYTES);
       const last = Math.min(Math.floor(end / CHUNK_BYTES), count - 1);
-      let sealed: Buffer | null = null; // filled by each read, checked below
+      const sealed = this.readBuffers.pop() ?? Buffer.allocUnsafe(READ_BYTES); // filled by each read, checked below
+      held = sealed;
       for (let batch = first; batch <= last; batch += READ_CHUNKS) {
         const upTo = Math.min(last, batch + READ_CHUNKS - 1);
         const from = chunkSpan(batch, plainSize).offset;
         const until = chunkSpan(upTo, plainSize);
         const length = until.offset + until.length - from;
-        sealed ??= Buffer.allocUnsafe(length);
         const { bytesRead } = await handle.read(sealed, 0, length, from);
         for (let index = batch; index <= upTo; index++) {
           const span = chunkSpan(index, plainSize);
@@ -188,6 +199,7 @@ export class FileBlobStore implements BlobStore {
         }
       }
     } finally {
+      if (held && this.readBuffers.length < KEPT_READ_BUFFERS) this.readBuffers.push(held);
       await handle.close();
     }
   }

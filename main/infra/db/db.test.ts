@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DatabaseVersionError, openDatabase } from './index';
+import { DatabaseVersionError, openDatabase, statement } from './index';
 import { MIGRATIONS } from './migrations';
 
 const dirs: string[] = [];
@@ -54,5 +54,27 @@ describe('openDatabase', () => {
     const again = openDatabase(file, { key: 'correct horse' });
     expect(again.prepare('SELECT name_id FROM document_types').get()).toEqual({ name_id: 'Rahasia pegawai' });
     again.close();
+  });
+});
+
+describe('statement', () => {
+  it('prepares a statement once per database, and a kept one still runs after the schema changed', () => {
+    const [a, b] = [openDatabase(tempFile()), openDatabase(tempFile())];
+    for (const db of [a, b]) db.exec('CREATE TABLE t (x INTEGER)');
+    const insert = statement(a, 'INSERT INTO t (x) VALUES (?)');
+    expect(statement(a, 'INSERT INTO t (x) VALUES (?)')).toBe(insert);
+    expect(statement(b, 'INSERT INTO t (x) VALUES (?)')).not.toBe(insert);
+    insert.run(1);
+    const all = statement(a, 'SELECT * FROM t');
+    expect(all.all()).toEqual([{ x: 1 }]);
+    a.exec('ALTER TABLE t ADD COLUMN y TEXT');
+    insert.run(2);
+    expect(all.all()).toEqual([
+      { x: 1, y: null },
+      { x: 2, y: null },
+    ]);
+    expect(statement(b, 'SELECT * FROM t').all()).toEqual([]);
+    a.close();
+    b.close();
   });
 });

@@ -9,6 +9,21 @@ import { MIGRATIONS, type Migration } from './migrations';
 
 export type Db = Database.Database;
 
+const statements = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/**
+ * `sql` prepared once per database and kept: for statements run once per document in a
+ * loop of thousands (the sync's marks and outcomes), where preparing costs more than
+ * running. SQLite prepares a kept statement again by itself after a schema change.
+ */
+export function statement(db: Db, sql: string): Database.Statement {
+  let cache = statements.get(db);
+  if (!cache) statements.set(db, (cache = new Map()));
+  let prepared = cache.get(sql);
+  if (!prepared) cache.set(sql, (prepared = db.prepare(sql)));
+  return prepared;
+}
+
 export interface OpenOptions {
   /** Page-encryption key (SQLCipher format); unset = plain file. */
   key?: string;

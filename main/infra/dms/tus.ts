@@ -6,8 +6,9 @@
 // the upload URL and offset in its database, so a resume after a crash is just HEAD then
 // PATCH. Failures come back as DmsCallError like every other server call, so the engine
 // decides retry or reject once. Beside tus, `send`: documents.send, a small file and its
-// label in one request (no upload to resume: a cut one is sent again whole).
-import { DOCUMENT_SEND, sendHeader, type DmsDocument, type SendInput } from '../../../common/dms/documents';
+// label in one request (no upload to resume: a cut one is sent again whole), and
+// `sendBatch`: documents.sendBatch, several of them in one request.
+import { DOCUMENT_SEND, DOCUMENT_SEND_BATCH, sendHeader, type DmsDocument, type SendBatchItem, type SendBatchResult, type SendInput } from '../../../common/dms/documents';
 import { TUS_PATH, TUS_VERSION } from '../../../common/dms/uploads';
 import { DmsCallError, errorOf, readAnswer } from './index';
 
@@ -54,6 +55,19 @@ function webStream(pieces: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array
   return stream;
 }
 
+/**
+ * The pieces of a documents.sendBatch body: the manifest, then each item's bytes in order.
+ * `done(index)` runs once an item's bytes have all been handed to the request (its progress).
+ */
+async function* batchPieces(head: Uint8Array, parts: Payload[], done: (index: number) => void): AsyncGenerator<Uint8Array> {
+  yield head;
+  for (const [index, part] of parts.entries()) {
+    if (part instanceof Uint8Array) yield part;
+    else yield* part.stream;
+    done(index);
+  }
+}
+
 /** The body and headers of a request carrying `payload`. */
 function bodyOf(payload: Payload): { body: RequestInit['body']; duplex?: 'half'; headers: Record<string, string> } {
   if (payload instanceof Uint8Array) return { body: payload, headers: {} };
@@ -73,11 +87,17 @@ export interface TusUploads {
   patch(url: string, offset: number, bytes: Payload, token: string, signal?: AbortSignal): Promise<number>;
   /** documents.send: creates the document with `bytes` (the whole file) in one request; answers like documents.commit. */
   send(p: { input: SendInput; bytes: Payload; token: string; signal?: AbortSignal }): Promise<{ document: DmsDocument; created: boolean }>;
+  /**
+   * documents.sendBatch: several small documents with their bytes in one request; answers one
+   * result per item, in order (its document, or the error documents.send would have given).
+   * `sent(index)` runs once item `index`'s bytes have all gone into the request.
+   */
+  sendBatch(p: { items: { input: SendInput; bytes: Payload }[]; token: string; signal?: AbortSignal; sent?: (index: number) => void }): Promise<SendBatchResult[]>;
 }
 
 export interface TusOptions {
   baseUrl: string;
-  /** Per-request limit; a chunk over a slow link needs a long one. */
+  /** Per-request limit, per file a request carries (a batch gets it once per file); a chunk over a slow link needs a long one. */
   timeoutMs?: number;
   fetch?: typeof fetch;
 }
@@ -88,8 +108,9 @@ export function createTusUploads(options: TusOptions): TusUploads {
   const base = options.baseUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
 
-  async function request(url: string, init: RequestInit & { headers: Record<string, string>; duplex?: 'half' }, token: string, signal?: AbortSignal): Promise<Response> {
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? 120_000);
+  /** `files`: how many files the request carries; each gets the per-file time. */
+  async function request(url: string, init: RequestInit & { headers: Record<string, string>; duplex?: 'half' }, token: string, signal?: AbortSignal, files = 1): Promise<Response> {
+    const timeout = AbortSignal.timeout((options.timeoutMs ?? 120_000) * files);
     // Tus-Resumable goes on documents.send too: harmless there, and one request shape for the proxy and the logs.
     const headers = { 'tus-resumable': TUS_VERSION, authorization: `Bearer ${token}`, ...init.headers };
     let res: Response;
@@ -151,6 +172,18 @@ export function createTusUploads(options: TusOptions): TusUploads {
       const res = await request(base + DOCUMENT_SEND.path, { method: DOCUMENT_SEND.method, headers, ...body }, token, signal);
       // A cut answer is retried with the same key (the document may exist): never a rejection.
       return readAnswer(res, DOCUMENT_SEND.name, DOCUMENT_SEND.response, base, signal);
+    },
+
+    async sendBatch({ items, token, signal, sent }) {
+      const manifest: SendBatchItem[] = items.map(({ input, bytes }) => ({ ...input, size: bytes.length }));
+      const head = Buffer.from(JSON.stringify({ items: manifest }), 'utf8');
+      const length = items.reduce((sum, { bytes }) => sum + bytes.length, head.length);
+      const { headers: sized, ...body } = bodyOf({ length, stream: batchPieces(head, items.map((item) => item.bytes), (index) => sent?.(index)) });
+      const headers = { 'content-type': DOCUMENT_SEND_BATCH.contentType, [DOCUMENT_SEND_BATCH.manifestHeader]: String(head.length), ...sized };
+      const res = await request(base + DOCUMENT_SEND_BATCH.path, { method: DOCUMENT_SEND_BATCH.method, headers, ...body }, token, signal, items.length);
+      const { results } = await readAnswer(res, DOCUMENT_SEND_BATCH.name, DOCUMENT_SEND_BATCH.response, base, signal);
+      if (results.length !== items.length) throw new DmsCallError('bad_response', `The server answered ${results.length} results for ${items.length} documents.`, res.status);
+      return results;
     },
   };
 }
