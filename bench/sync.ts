@@ -16,6 +16,8 @@
 // LEMARI_BENCH_SYNC_PARTS=a runs (a) alone; LEMARI_BENCH_SYNC_PROFILE=<dir> writes a CPU profile
 // of the workstation across (a)'s sync.run; LEMARI_BENCH_SYNC_SERVER_FLAGS passes Node flags to
 // the server children (`--cpu-prof --cpu-prof-dir=<dir>`: profiles written as they exit).
+// LEMARI_BENCH_SYNC_BATCH=<n> sets the scans per documents.sendBatch (1: each alone by
+// documents.send), for comparing batch sizes.
 // Documents are put in the profile directly (sealed blob + a ready row): importing a 1 GiB
 // scan is not what is measured. The child CLI's clock runs 30 s ahead per run, so each run's
 // login takes a fresh authenticator step without waiting for one.
@@ -191,6 +193,8 @@ async function world(dir: string, databaseUrl: string | undefined): Promise<Worl
     clock: { now: () => new Date(Date.now() + shift.ms) },
     logger: { error: () => {}, info: () => {} },
     fetch: timed,
+    // An experiment's batch size (SyncOptions.batchItems; 1 sends each scan alone), else the engine's default.
+    ...(Number(process.env.LEMARI_BENCH_SYNC_BATCH) > 0 ? { sync: { batchItems: Number(process.env.LEMARI_BENCH_SYNC_BATCH) } } : {}),
   });
   const session = profile.newSession();
   const call = async (method: string, input: unknown) => {

@@ -32,8 +32,10 @@ export interface BlobStore {
   /**
    * putFile for a file the caller gives away (a private temp file): once it resolves, no file
    * is left at `path`. The directory store renames it into place (no link to undo, no unlink).
+   * `synced`: the caller flushed the file to disk already (written with fsync before close),
+   * so the store need not open it again to do so.
    */
-  moveFile(key: string, path: string, facts: BlobFacts): Promise<BlobStat>;
+  moveFile(key: string, path: string, facts: BlobFacts, options?: { synced?: boolean }): Promise<BlobStat>;
   remove(key: string): Promise<void>;
 }
 

@@ -4,11 +4,8 @@
 // (content addressed: bytes it has already are not stored again). The temp file never
 // outlives the request: it is moved, or removed.
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
 import { blobKey, type BlobFacts, type BlobStore } from '../blobs';
@@ -24,28 +21,52 @@ export async function tempFiles(uploadDir: string): Promise<() => string> {
   return () => join(folder, randomBytes(16).toString('hex'));
 }
 
+/** Bytes gathered before they go to the file in one vectored write: a scan of a few hundred KiB takes one. */
+const WRITE_BYTES = 1024 * 1024;
+/** Buffers per vectored write: the OS takes at most IOV_MAX (1024 on Linux) at once. */
+const WRITE_PIECES = 512;
+
+/** Writes `pieces` at the end of what `file` holds (it was opened for this and is written in order). */
+async function append(file: FileHandle, pieces: Buffer[], bytes: number): Promise<void> {
+  let written = 0;
+  for (let i = 0; i < pieces.length; i += WRITE_PIECES) written += (await file.writev(pieces.slice(i, i + WRITE_PIECES))).bytesWritten;
+  if (written !== bytes) throw new Error(`short write: ${written} of ${bytes} bytes`);
+}
+
 /**
  * Writes `size` bytes of `body` to a new file at `path` while hashing them, and keeps the
  * file only if they hash to `sha256` (checksum_mismatch otherwise; invalid_input when the
- * body ends first). Answers their first bytes, for the content type.
+ * body ends first), fsynced before it closes, so that `keep` moves it without opening it
+ * again. Answers their first bytes, for the content type. The bytes go to the file in
+ * vectored writes of up to WRITE_BYTES as they arrive (reading waits for each write), so a
+ * document of less than that is written, flushed and closed only once its hash is checked:
+ * one open, one write, one fsync, one close, and nothing written for a mismatch.
  */
 export async function receive(body: AsyncIterable<Buffer>, path: string, size: number, sha256: string): Promise<Buffer> {
   const hash = createHash('sha256');
-  const heads: Buffer[] = [];
+  let head = Buffer.alloc(0);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let seen = 0;
-  const tap = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      if (seen < 8) heads.push(chunk.subarray(0, 8 - seen));
-      seen += chunk.length;
-      done(null, chunk);
-    },
-  });
+  // Opened at the first write; closed once written and flushed, or on a failure.
+  const held: { file: FileHandle | null } = { file: null };
+  const write = async () => {
+    held.file ??= await open(path, 'wx');
+    await append(held.file, pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+  };
   try {
-    // The parser delivers at most Content-Length bytes; fewer means the client went away. No
-    // fsync here: moveFile fsyncs the file before moving it into place, and known bytes need none.
+    // The parser delivers at most Content-Length bytes; fewer means the client went away.
     try {
-      await pipeline(body, tap, createWriteStream(path, { flags: 'wx', highWaterMark: 1024 * 1024 }));
+      for await (const chunk of body) {
+        hash.update(chunk);
+        if (head.length < 8) head = Buffer.concat([head, chunk.subarray(0, 8 - head.length)]);
+        seen += chunk.length;
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= WRITE_BYTES) await write();
+      }
     } catch (error) {
       throw error instanceof DmsError ? error : cut();
     }
@@ -54,8 +75,14 @@ export async function receive(body: AsyncIterable<Buffer>, path: string, size: n
     if (received !== sha256) {
       throw new DmsError('checksum_mismatch', 'The bytes received do not hash to the declared SHA-256; nothing was kept.', { declared: sha256, received });
     }
-    return Buffer.concat(heads);
+    await write();
+    const file = held.file!;
+    await file.sync();
+    held.file = null;
+    await file.close();
+    return head;
   } catch (error) {
+    await held.file?.close().catch(() => undefined);
     await rm(path, { force: true });
     throw error;
   }
@@ -63,15 +90,15 @@ export async function receive(body: AsyncIterable<Buffer>, path: string, size: n
 
 /**
  * Moves a file `receive` kept into the blob store under its hash, or removes it when the
- * store has those bytes already; answers the blob's key. moveFile fsyncs the file before it
- * moves it into place: the bytes are on disk before any row names them.
+ * store has those bytes already; answers the blob's key. `receive` fsynced the file before it
+ * closed it, so the bytes are on disk before the move, and before any row names them.
  */
 export async function keep(blobs: BlobStore, path: string, facts: BlobFacts): Promise<string> {
   const key = blobKey(facts.sha256);
   let moved = false;
   try {
     if (!(await blobs.stat(key))) {
-      await blobs.moveFile(key, path, facts);
+      await blobs.moveFile(key, path, facts, { synced: true });
       moved = true;
     }
   } finally {
