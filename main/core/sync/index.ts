@@ -34,7 +34,7 @@ import { verdictOf, type Phase } from './verdict';
 // Hook (issue 5): down-sync, edits after sync and audit upload live in downsync.ts, conflicts.ts, audit-upload.ts.
 import { installRunHooks } from './downsync';
 import { relabelledSince, requeueEdited, type Edit } from './conflicts';
-import { DOCUMENT_SEND, type DmsDocument, type SendBatchResult } from '../../../common/dms/documents';
+import { DOCUMENT_SEND, DOCUMENT_SEND_BATCH, type DmsDocument, type SendBatchResult } from '../../../common/dms/documents';
 import { DMS_ERROR_CODES, isDmsErrorCode } from '../../../common/dms/errors';
 
 export type SyncState = (typeof SYNC_STATES)[number];
@@ -51,7 +51,7 @@ export interface SyncServer {
 export const VERIFIED_GROUP = 32;
 export const VERIFIED_MS = 200;
 /** Small documents whose send marks one commit takes ahead of their requests (see `reserve` in run): a batch's worth. */
-export const SEND_MARK_GROUP = 16;
+export const SEND_MARK_GROUP = DOCUMENT_SEND_BATCH.maxItems;
 /** Most bytes in one documents.sendBatch (see `sendGroup` in run); its documents, SyncOptions.batchItems. */
 export const SEND_BATCH_BYTES = 16 * 1024 * 1024;
 
