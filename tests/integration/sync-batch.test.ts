@@ -2,7 +2,8 @@
 // for several scans, each answered on its own. What a clerk would notice breaking: a
 // refused scan among good ones must be rejected with its reason while the others arrive; a
 // batch whose answer the link lost must not leave a document twice on the server; an
-// older server without the route must still get everything, one scan per request. Real
+// older server without the route, or a proxy with a small body limit, must still get
+// everything, one scan per request. Real
 // server on PostgreSQL, real workstation profile; only the link is intercepted.
 import { describe, expect, it } from 'vitest';
 import type { SyncReport } from '../../common/contract';
@@ -97,7 +98,10 @@ describe('sync in batches', () => {
     await expectOnServerOnce(w, ids);
   });
 
-  it('a server without the batch route gets every document, one per request, and no further batch that run', async () => {
+  it.each([
+    ['a server without the batch route', 404, JSON.stringify({ error: { code: 'not_found', message: 'Route POST:/v1/documents/send-batch not found' } }), 'application/json'],
+    ['a proxy that refuses a body this large', 413, '<html><body><h1>413 Request Entity Too Large</h1></body></html>', 'text/html'],
+  ])('%s: every document goes, one per request, and no further batch that run', async (_, status, body, type) => {
     // Chunks of 64 KiB: the 434 KiB scan in the middle goes by tus, so the small ones after it would make a second batch.
     const w = await world({ chunkBytes: 64 * 1024 });
     const ids = await w.labelled([
@@ -110,7 +114,7 @@ describe('sync in batches', () => {
     const paths = posts(w, async (path, res) => {
       if (path !== DOCUMENT_SEND_BATCH.path) return res;
       await res.body?.cancel();
-      return new Response(JSON.stringify({ error: { code: 'not_found', message: 'Route POST:/v1/documents/send-batch not found' } }), { status: 404, headers: { 'content-type': 'application/json' } });
+      return new Response(body, { status, headers: { 'content-type': type } });
     });
     await w.call('settings.update', { syncConcurrency: 1 });
     await w.call('sync.queue', {});

@@ -730,8 +730,8 @@ export function createSync(deps: SyncDeps) {
      * error judged (rejected, or tried again alone by `send`). A batch that fails as a whole
      * (the link, the server) leaves each document to `send`, the first with that failure as
      * its first try (so it counts, and backs off); the keys make a document the batch did
-     * store come back as it is. A server without the route (an older one) gets no more
-     * batches this run.
+     * store come back as it is. A server without the route (an older one), or a proxy in
+     * front of it that refuses a body this large, gets no more batches this run.
      */
     async function sendGroup(group: Item[]): Promise<void> {
       const rows = group.map(readItem);
@@ -780,7 +780,8 @@ export function createSync(deps: SyncDeps) {
           report.bytesSent += going.reduce((sum, { item }) => sum + item.size, 0);
         } catch (error) {
           if (signal.aborted) throw error;
-          if (error instanceof DmsCallError && (error.status === 404 || error.status === 405)) batching = false;
+          // No such route (an older server), or a proxy that takes no body this large: single sends from here on.
+          if (error instanceof DmsCallError && (error.status === 404 || error.status === 405 || error.status === 413)) batching = false;
           else failure = new StepFailure(error, 'commit');
         }
       }
