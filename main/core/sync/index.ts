@@ -2,19 +2,20 @@
 // transaction as their state change), and a run drains the outbox in order. For each
 // document: a file of at most one chunk (most scans) goes whole with its label, by
 // documents.sendBatch together with the small documents next to it in the queue (up to
-// SyncOptions.batchItems per request, each answered on its own), or alone by documents.send on a
-// capped link or when a batch failed as a whole; a larger one is uploaded with tus,
-// resuming from the server's offset, then committed. Either carries the idempotency key chosen when it was queued (a
-// repeated send or commit answers the same document, never a second one); then the server's
-// SHA-256, as that answer gave it (read back only when the answer was lost), must be the
-// local one before the document is marked verified. A small document's local commits are
-// taken in groups: 'uploading' with commit_sent_at before its request (marked ahead for the
-// next few), verified after (with the next few). Network errors and 5xx back off with jitter and try again; a 4xx
-// about the document marks it rejected with the server's reason and the run moves on; a
-// document that keeps failing is left queued with its last error so the others still go. A
-// revoked server session stops the run and keeps the queue. Every step is written down
+// SyncOptions.batchItems per request, each answered on its own), or alone by
+// documents.send on a capped link or when a batch failed as a whole; a larger one is
+// uploaded with tus, resuming from the server's offset, then committed. Each carries the
+// idempotency key chosen when it was queued (a repeated send or commit answers the same
+// document, never a second one); then the server's SHA-256, as that answer gave it (read
+// back only when the answer was lost), must be the local one before the document is
+// marked verified. A small document's local commits are taken in groups: 'uploading' with
+// commit_sent_at before its request (marked ahead for the next few), verified after (with
+// the next few). Network errors and 5xx back off with jitter and try again; a 4xx about
+// the document marks it rejected with the server's reason and the run moves on; a
+// document that keeps failing is left queued with its last error so the others still go.
+// A revoked server session stops the run and keeps the queue. Every step is written down
 // before the next, so a crash resumes where it was.
-// Up to `syncConcurrency` documents go at once, their bytes paced by one shared bandwidth
+// Up to `syncConcurrency` requests go at once, their bytes paced by one shared bandwidth
 // cap; a run can be paused (queue and offsets kept), resumed, or cancelled (what was not
 // committed goes back to ready); every run's report is stored (reports.ts).
 
