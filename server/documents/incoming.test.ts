@@ -1,13 +1,14 @@
 // BodyReader: a body in chunks of any size read back as pieces of the sizes asked for, in
 // order, whatever the chunk boundaries; a body that ends, or fails, before a piece does is
 // invalid_input for that piece. receive: a file is left only for bytes that hash as declared.
+// byteCount: a Content-Length or manifest length, a whole number and nothing else.
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DmsError } from '../http/errors';
-import { BodyReader, receive } from './incoming';
+import { BodyReader, byteCount, receive } from './incoming';
 
 async function* chunks(...parts: (string | Error)[]): AsyncGenerator<Buffer> {
   for (const part of parts) {
@@ -76,5 +77,13 @@ describe('receive', () => {
       await expect(receive(body, path, size, declared)).rejects.toMatchObject({ code });
       expect(existsSync(path), code).toBe(false);
     }
+  });
+});
+
+describe('byteCount', () => {
+  it('reads a whole number of bytes and nothing else', () => {
+    expect(byteCount('0')).toBe(0);
+    expect(byteCount(' 1024 ')).toBe(1024);
+    for (const bad of [undefined, '', 'abc', '-1', '1.5', '1e3', '9999999999999999', ['1', '2']]) expect(byteCount(bad), String(bad)).toBeNull();
   });
 });

@@ -13,6 +13,15 @@ import { DmsError } from '../http/errors';
 
 const cut = () => new DmsError('invalid_input', 'The body ended before Content-Length bytes arrived; nothing was kept.');
 
+// A 413 leaves the body unread: closing the connection spares the server reading it.
+export const tooLarge = (message: string, details: Record<string, unknown>) => new DmsError('payload_too_large', message, details, { connection: 'close' });
+
+/** A header's value as a byte count, or null when it is missing or not a whole number. */
+export function byteCount(header: string | string[] | undefined): number | null {
+  if (typeof header !== 'string' || !/^\d{1,15}$/.test(header.trim())) return null;
+  return Number(header.trim());
+}
+
 /** A folder of `uploadDir` for received bodies, made once; each call of the answer names a new file in it. */
 export async function tempFiles(uploadDir: string): Promise<() => string> {
   // In the upload directory, so that moving a file into a directory blob store on the same disk is a rename.

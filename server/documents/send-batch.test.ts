@@ -1,20 +1,12 @@
-// The parts of documents.sendBatch that need no server: the byte counts of its headers and
-// the manifest, refused as invalid_json, payload_too_large (a document for tus) or the
-// schema's invalid_input / unknown_field.
+// The part of documents.sendBatch that needs no server: the manifest, refused as
+// invalid_json, payload_too_large (a document for tus) or the schema's invalid_input /
+// unknown_field.
 import { describe, expect, it } from 'vitest';
 import { DOCUMENT_SEND } from '../../common/dms/documents';
-import { byteCount, readManifest } from './send-batch';
+import { readManifest } from './send-batch';
 
 const ITEM = { idempotencyKey: 'k1', sha256: 'a'.repeat(64), nip: '198503152010012003', typeCode: 'SK_PNS', fileName: 'a.pdf', size: 3 };
 const manifest = (value: unknown) => Buffer.from(JSON.stringify(value));
-
-describe('byteCount', () => {
-  it('reads a whole number of bytes and nothing else', () => {
-    expect(byteCount('0')).toBe(0);
-    expect(byteCount(' 1024 ')).toBe(1024);
-    for (const bad of [undefined, '', 'abc', '-1', '1.5', '1e3', '9999999999999999', ['1', '2']]) expect(byteCount(bad), String(bad)).toBeNull();
-  });
-});
 
 describe('readManifest', () => {
   it('answers the items, their fields defaulting to none', () => {

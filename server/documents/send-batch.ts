@@ -24,19 +24,10 @@ import { DmsError } from '../http/errors';
 import { inputError } from '../http/routes';
 import { ensureShippedTypes, shippedReference } from '../reference';
 import { checkFileName, commitHash, replay } from './idempotency';
-import { BodyReader, keep, receive, registerBodyRoute, tempFiles } from './incoming';
+import { BodyReader, byteCount, keep, receive, registerBodyRoute, tempFiles, tooLarge } from './incoming';
 import { checkLabel, labelFactsAuthenticated } from './label';
 import { sentDocument } from './send';
 import { findByKeys, insertDocuments, toDmsDocument, type NewDocument } from './store';
-
-// A 413 leaves the body unread: closing the connection spares the server reading it.
-const tooLarge = (message: string, details: Record<string, unknown>) => new DmsError('payload_too_large', message, details, { connection: 'close' });
-
-/** A header's value as a byte count, or null when it is missing or not a whole number. */
-export function byteCount(header: string | string[] | undefined): number | null {
-  if (typeof header !== 'string' || !/^\d{1,15}$/.test(header.trim())) return null;
-  return Number(header.trim());
-}
 
 /** The manifest at the start of the body: UTF-8 JSON of DOCUMENT_SEND_BATCH.manifest. */
 export function readManifest(bytes: Uint8Array) {

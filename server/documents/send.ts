@@ -9,9 +9,9 @@
 // disabled: refused here, before anything is stored); a key already used answers from what
 // was stored (the body is not read); check the file name and the label exactly as
 // documents.commit does; then
-// stream the body into a private temp file of the upload directory while hashing it,
-// compare the SHA-256 with the declared one, fsync and move the file into the blob store
-// (content addressed: known bytes are already there), and insert the document with its
+// receive the body while hashing it into a private temp file of the upload directory,
+// written and fsynced once the SHA-256 matches the declared one (incoming.ts), move the
+// file into the blob store (content addressed: known bytes are already there), and insert the document with its
 // (complete) upload row in one statement. A cut body, a mismatch or a failed insert
 // leaves no row, and at most a blob nobody refers to (the same bytes a tus upload would
 // have left complete); the temp file always goes (moved, or removed).
@@ -27,7 +27,7 @@ import { inputError } from '../http/routes';
 import { ensureShippedTypes, shippedReference } from '../reference';
 import { contentTypeOf } from './content';
 import { checkFileName, commitHash, replay } from './idempotency';
-import { keep, receive, registerBodyRoute, tempFiles } from './incoming';
+import { byteCount, keep, receive, registerBodyRoute, tempFiles, tooLarge } from './incoming';
 import { checkLabel, labelFactsAuthenticated, type Label } from './label';
 import { findByKey, insertDocument, toDmsDocument, type NewDocument } from './store';
 
@@ -80,12 +80,9 @@ export async function registerDocumentSend(app: FastifyInstance, deps: ServerDep
     if (type !== undefined && type.split(';')[0].trim() !== 'application/octet-stream') {
       throw new DmsError('unsupported_media_type', 'documents.send takes the file as application/octet-stream.');
     }
-    const declared = request.headers['content-length'];
-    const size = declared === undefined ? NaN : Number(declared);
-    if (!Number.isSafeInteger(size) || size < 0) throw new DmsError('invalid_input', 'documents.send needs the Content-Length of the file.');
-    if (size > limit) {
-      throw new DmsError('payload_too_large', `documents.send takes files up to ${limit} bytes; send larger ones with tus (${TUS_PATH}) and documents.commit.`, { maxBytes: limit }, { connection: 'close' });
-    }
+    const size = byteCount(request.headers['content-length']);
+    if (size === null) throw new DmsError('invalid_input', 'documents.send needs the Content-Length of the file.');
+    if (size > limit) throw tooLarge(`documents.send takes files up to ${limit} bytes; send larger ones with tus (${TUS_PATH}) and documents.commit.`, { maxBytes: limit });
     checkFileName(input.fileName);
     await ensureShippedTypes(db, claims.ins, reference, deps.now);
     const label = { nip: input.nip, typeCode: input.typeCode, fields: input.fields };

@@ -191,6 +191,9 @@ describe('DMS client', () => {
       });
       expect(answer).toHaveLength(3);
       expect(answer[0]).toMatchObject({ error: { code: 'invalid_input' } });
+      // An item's error comes as the call error documents.send would have thrown: the engine judges it the same way.
+      expect(answer[0]).toMatchObject({ error: expect.any(DmsCallError) });
+      expect(answer[0]).toMatchObject({ error: { status: 400, retryable: false } });
       expect(sent).toEqual([0, 1, 2]);
       const [{ manifest, rest, headers }] = bodies;
       expect(headers['content-type']).toBe('application/vnd.lemari.batch');

@@ -24,7 +24,7 @@ import { AppError } from '../../../common/errors';
 import type { BlobStore } from '../../infra/blobs';
 import { statement, type Db } from '../../infra/db';
 import { DmsCallError, type DmsClient } from '../../infra/dms';
-import { uploadIdOf, type Payload, type TusUploads } from '../../infra/dms/tus';
+import { uploadIdOf, type BatchResult, type Payload, type TusUploads } from '../../infra/dms/tus';
 import { writeTransaction, type AuditLog } from '../audit';
 import type { Actor, Clock, EventSink, Translate } from '../ports';
 import { createRunLog } from './reports';
@@ -35,8 +35,7 @@ import { verdictOf, type Phase } from './verdict';
 // Hook (issue 5): down-sync, edits after sync and audit upload live in downsync.ts, conflicts.ts, audit-upload.ts.
 import { installRunHooks } from './downsync';
 import { relabelledSince, requeueEdited, type Edit } from './conflicts';
-import { DOCUMENT_SEND, DOCUMENT_SEND_BATCH, type DmsDocument, type SendBatchResult } from '../../../common/dms/documents';
-import { DMS_ERROR_CODES, isDmsErrorCode } from '../../../common/dms/errors';
+import { DOCUMENT_SEND, DOCUMENT_SEND_BATCH, type DmsDocument } from '../../../common/dms/documents';
 
 export type SyncState = (typeof SYNC_STATES)[number];
 
@@ -154,12 +153,6 @@ interface Item {
   nip: string | null;
   type_code: string | null;
   fields: string;
-}
-
-/** An item's error in a documents.sendBatch answer, as the call error documents.send would have thrown for it alone. */
-function itemError(error: { code: string; message: string; details?: Record<string, unknown> }): DmsCallError {
-  if (!isDmsErrorCode(error.code)) return new DmsCallError('bad_response', `${error.code}: ${error.message}`, null);
-  return new DmsCallError(error.code, error.message, DMS_ERROR_CODES[error.code], error.details);
 }
 
 /** A step that failed, and in which phase: the verdict on a code depends on it. */
@@ -745,7 +738,7 @@ export function createSync(deps: SyncDeps) {
         if (item && edit === null) batch.push({ listed, item });
         else alone.push({ listed, item, edit });
       }
-      let results: SendBatchResult[] | null = null;
+      let results: BatchResult[] | null = null;
       let failure: StepFailure | null = null;
       // The token before any mark, as for a single send: a session found revoked leaves the documents queued.
       let token: string | null = null;
@@ -798,7 +791,7 @@ export function createSync(deps: SyncDeps) {
               return send(item, { failed: new StepFailure(error, 'verify') });
             }
           }
-          if (result) return send(item, { failed: new StepFailure(itemError(result.error), 'commit') });
+          if (result) return send(item, { failed: new StepFailure(result.error, 'commit') });
           const first = failure;
           failure = null;
           return send(item, first ? { failed: first } : {});

@@ -148,6 +148,17 @@ export async function readAnswer<T>(res: Response, name: string, schema: z.ZodTy
   return parsed.data;
 }
 
+/**
+ * The `error` of the API's error body as a DmsCallError; null when it is not one (no
+ * object, or a code the API does not have). Also an item's error in a documents.sendBatch
+ * answer, whose status is its code's.
+ */
+export function apiError(error: unknown, status: number | null, wait?: number): DmsCallError | null {
+  const body = error as { code?: unknown; message?: unknown; details?: unknown } | null | undefined;
+  if (!body || typeof body.code !== 'string' || !isDmsErrorCode(body.code)) return null;
+  return new DmsCallError(body.code, String(body.message ?? body.code), status, (body.details as Record<string, unknown>) ?? undefined, wait);
+}
+
 /** A failed answer as a DmsCallError: the API's error body, or the status of a proxy's page; a body cut short is the link's failure. */
 export async function errorOf(res: Response): Promise<DmsCallError> {
   const wait = retryAfter(res.headers.get('retry-after'));
@@ -163,10 +174,8 @@ export async function errorOf(res: Response): Promise<DmsCallError> {
   } catch {
     body = null;
   }
-  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
-  if (error && typeof error.code === 'string' && isDmsErrorCode(error.code)) {
-    return new DmsCallError(error.code, String(error.message ?? error.code), res.status, (error.details as Record<string, unknown>) ?? undefined, wait);
-  }
+  const known = apiError((body as { error?: unknown } | null)?.error, res.status, wait);
+  if (known) return known;
   // A proxy's 502 page, or a server that is not Lemari's.
   const code: DmsFailure = res.status >= 500 ? 'unavailable' : 'bad_response';
   return new DmsCallError(code, `HTTP ${res.status} ${res.statusText}`.trim(), res.status, undefined, wait);

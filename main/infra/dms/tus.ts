@@ -8,9 +8,10 @@
 // decides retry or reject once. Beside tus, `send`: documents.send, a small file and its
 // label in one request (no upload to resume: a cut one is sent again whole), and
 // `sendBatch`: documents.sendBatch, several of them in one request.
-import { DOCUMENT_SEND, DOCUMENT_SEND_BATCH, sendHeader, type DmsDocument, type SendBatchItem, type SendBatchResult, type SendInput } from '../../../common/dms/documents';
+import { DOCUMENT_SEND, DOCUMENT_SEND_BATCH, sendHeader, type DmsDocument, type SendBatchItem, type SendInput } from '../../../common/dms/documents';
+import { DMS_ERROR_CODES, isDmsErrorCode } from '../../../common/dms/errors';
 import { TUS_PATH, TUS_VERSION } from '../../../common/dms/uploads';
-import { DmsCallError, errorOf, readAnswer } from './index';
+import { apiError, DmsCallError, errorOf, readAnswer } from './index';
 
 /**
  * Bytes a request carries: in memory, or streamed with their length (the sync engine streams
@@ -68,6 +69,9 @@ async function* batchPieces(head: Uint8Array, parts: Payload[], done: (index: nu
   }
 }
 
+/** One document's answer in a documents.sendBatch: its document, or the call error documents.send would have thrown for it alone. */
+export type BatchResult = { document: DmsDocument; created: boolean } | { error: DmsCallError };
+
 /** The body and headers of a request carrying `payload`. */
 function bodyOf(payload: Payload): { body: RequestInit['body']; duplex?: 'half'; headers: Record<string, string> } {
   if (payload instanceof Uint8Array) return { body: payload, headers: {} };
@@ -89,10 +93,10 @@ export interface TusUploads {
   send(p: { input: SendInput; bytes: Payload; token: string; signal?: AbortSignal }): Promise<{ document: DmsDocument; created: boolean }>;
   /**
    * documents.sendBatch: several small documents with their bytes in one request; answers one
-   * result per item, in order (its document, or the error documents.send would have given).
+   * result per item, in order (its document, or the error documents.send would have thrown).
    * `sent(index)` runs once item `index`'s bytes have all gone into the request.
    */
-  sendBatch(p: { items: { input: SendInput; bytes: Payload }[]; token: string; signal?: AbortSignal; sent?: (index: number) => void }): Promise<SendBatchResult[]>;
+  sendBatch(p: { items: { input: SendInput; bytes: Payload }[]; token: string; signal?: AbortSignal; sent?: (index: number) => void }): Promise<BatchResult[]>;
 }
 
 export interface TusOptions {
@@ -183,7 +187,12 @@ export function createTusUploads(options: TusOptions): TusUploads {
       const res = await request(base + DOCUMENT_SEND_BATCH.path, { method: DOCUMENT_SEND_BATCH.method, headers, ...body }, token, signal, items.length);
       const { results } = await readAnswer(res, DOCUMENT_SEND_BATCH.name, DOCUMENT_SEND_BATCH.response, base, signal);
       if (results.length !== items.length) throw new DmsCallError('bad_response', `The server answered ${results.length} results for ${items.length} documents.`, res.status);
-      return results;
+      return results.map((result) => {
+        if ('document' in result) return result;
+        const { code, message } = result.error;
+        const status = isDmsErrorCode(code) ? DMS_ERROR_CODES[code] : null;
+        return { error: apiError(result.error, status) ?? new DmsCallError('bad_response', `${code}: ${message}`, res.status) };
+      });
     },
   };
 }
